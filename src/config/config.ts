@@ -1,0 +1,54 @@
+/**
+ * The resolved configuration: every field present, durations in ms, paths
+ * absolute. Built once by `resolveConfig` and frozen.
+ */
+export interface EvhConfig {
+  /** The root directory (`--root`, `$EVH_ROOT`, else the current directory). */
+  readonly root: string;
+  /** The config file that was read, if any. */
+  readonly configFile: string | undefined;
+  /** Handler definitions. @defaultValue `<root>/handlers.d` */
+  readonly handlersDir: string;
+  /** The spool with tmp/ new/ cur/ done/ failed/. @defaultValue `<root>/spool` */
+  readonly spoolDir: string;
+  /** Agent state: journal, instance lock, root lock. @defaultValue `<root>/var` */
+  readonly varDir: string;
+  /** JSON-lines log. @defaultValue `<varDir>/log/evh.log` */
+  readonly logFile: string;
+  /** winston level for the log file and the console. @defaultValue `info` */
+  readonly logLevel: LogLevel;
+  /** Events processed at once. @defaultValue 1 */
+  readonly concurrency: number;
+  /** Move completed events to spool/done/ instead of deleting them. @defaultValue false */
+  readonly keepDone: boolean;
+  /** How long a completed event `id` suppresses repeats. @defaultValue 24h */
+  readonly dedupeWindowMs: number;
+  /** Wait before parsing a bad file a second time. @defaultValue 1s */
+  readonly settleDelayMs: number;
+  /** Largest event file accepted. @defaultValue 1 MiB */
+  readonly maxEventBytes: number;
+  /** Periodic rescan of spool/new/, the source of truth behind the watcher. @defaultValue 2s */
+  readonly rescanIntervalMs: number;
+  /** How long running handlers may finish after SIGTERM. @defaultValue 30s */
+  readonly graceMs: number;
+  /** Extra param-name fragments whose values are shown as `***`. @defaultValue [] */
+  readonly redact: readonly string[];
+}
+
+export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Defaults that do not depend on the root. */
+export const DEFAULTS = {
+  logLevel: "info" as LogLevel,
+  concurrency: 1,
+  keepDone: false,
+  dedupeWindowMs: 24 * 3_600_000,
+  settleDelayMs: 1000,
+  maxEventBytes: 1024 * 1024,
+  rescanIntervalMs: 2000,
+  graceMs: 30_000,
+} as const;
+
+/** Param names containing one of these (case-insensitive) are secrets (SPEC §8). */
+export const BUILTIN_SECRET_FRAGMENTS = ["PASSWORD", "PASSWD", "SECRET", "TOKEN"] as const;

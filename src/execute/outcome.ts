@@ -1,0 +1,32 @@
+/** How one handler run ended (SPEC §4). */
+export const OUTCOMES = ["ok", "failed", "timeout", "refused", "skipped"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Outcomes that end an event in failed/ and are re-run by a retry. */
+export function isFailure(outcome: Outcome): boolean {
+  return outcome === "failed" || outcome === "timeout";
+}
+
+/** One attempt of one handler: a fixed shape whatever happened. */
+export interface RunRecord {
+  readonly handler: string;
+  readonly attempt: number;
+  readonly outcome: Outcome;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly durationMs: number;
+  /** Last 64 KiB, decoded with the handler's encoding, secrets redacted. */
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Why it could not start, was refused, or how it failed, in one line. */
+  readonly error: string | undefined;
+}
+
+/** The final word on one handler for one event, after retries (the sidecar's `outcomes`). */
+export interface HandlerOutcome {
+  readonly handler: string;
+  readonly outcome: Outcome;
+  readonly exit_code: number | null;
+  readonly signal: string | null;
+  readonly attempts: number;
+}
