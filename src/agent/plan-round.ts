@@ -1,0 +1,50 @@
+import { isFailure } from "../execute/outcome.js";
+import type { EventProgress } from "../record/journal-state.js";
+
+/** What this round of an event runs, given the journal's progress (SPEC §5). */
+export type Round =
+  /** Every matching handler; `claim` says whether the round must be journaled first. */
+  | {
+      kind: "run";
+      plan: readonly string[] | null;
+      claim: boolean;
+      progress: EventProgress | undefined;
+    }
+  /** The last round completed ok before a crash: only the file's placement is left. */
+  | { kind: "completed" };
+
+/**
+ * - no progress (or a different event under the same name): a first run;
+ * - progress not ended: a round interrupted by a crash; continue it, skipping
+ *   handlers that already reached an outcome in it;
+ * - ended `failed`: a retry; only handlers that ended `failed` or `timeout` run;
+ * - ended `ok`, found in cur/: the crash came between the journal's end
+ *   record and the file's placement; finish the placement. Found in new/: the
+ *   same bytes were dropped again on purpose; run them again.
+ */
+export function planRound(
+  progress: EventProgress | undefined,
+  sha: string,
+  origin: "new" | "cur",
+): Round {
+  if (!progress || progress.sha !== sha)
+    return { kind: "run", plan: null, claim: false, progress: undefined };
+  switch (progress.ended) {
+    case undefined:
+      return { kind: "run", plan: progress.plan, claim: false, progress };
+    case "failed": {
+      const plan = [...progress.outcomes.values()]
+        .filter((o) => isFailure(o.outcome))
+        .map((o) => o.handler);
+      return { kind: "run", plan, claim: true, progress };
+    }
+    case "ok":
+      return origin === "cur"
+        ? { kind: "completed" }
+        : { kind: "run", plan: null, claim: true, progress: undefined };
+    default: {
+      const never: never = progress.ended;
+      throw new Error(`unknown end ${String(never)}`);
+    }
+  }
+}

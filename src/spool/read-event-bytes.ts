@@ -1,0 +1,61 @@
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+import { EventDecodeError } from "../errors/evh-error.js";
+
+/**
+ * Reads an event file without following a symlink or blocking on a FIFO
+ * (O_NOFOLLOW | O_NONBLOCK), and checks what it opened is a regular file: a
+ * name can be swapped for something else between the listing and the open.
+ * Reads at most `maxBytes + 1` so an oversized file is detected without
+ * reading it whole.
+ */
+export async function readEventBytes(
+  file: string,
+  maxBytes: number,
+): Promise<{ bytes: Buffer; mtime: Date }> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ELOOP")
+      throw new EventDecodeError("not a regular file: symbolic link", "", { cause: error });
+    throw error;
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      throw new EventDecodeError(
+        `not a regular file: ${stats.isDirectory() ? "directory" : "special file"}`,
+      );
+    }
+    if (stats.size > maxBytes) {
+      throw new EventDecodeError(
+        `file is ${formatBytes(stats.size)}, over the ${formatBytes(maxBytes)} limit`,
+        "raise max_event_size in evh.yaml if such events are expected",
+      );
+    }
+    const buffer = Buffer.alloc(Math.min(stats.size, maxBytes) + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) {
+        throw new EventDecodeError(
+          `file grew past the ${formatBytes(maxBytes)} limit while being read`,
+          "raise max_event_size in evh.yaml if such events are expected",
+        );
+      }
+    }
+    return { bytes: buffer.subarray(0, length), mtime: stats.mtime };
+  } finally {
+    await handle.close();
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${+(n / 1024).toFixed(1)} KiB`;
+  return `${+(n / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,27 @@
+import { rename, writeFile } from "node:fs/promises";
+import type { HandlerOutcome } from "../execute/outcome.js";
+
+/** The `<name>.error.json` written beside a failed event (SPEC §2, §4): a report for people. */
+export interface Sidecar {
+  readonly reason: string;
+  readonly detail: string;
+  readonly at: string;
+  readonly outcomes?: readonly HandlerOutcome[];
+}
+
+export const SIDECAR_SUFFIX = ".error.json";
+
+export function sidecarName(eventName: string): string {
+  return `${eventName}${SIDECAR_SUFFIX}`;
+}
+
+export function isSidecar(name: string): boolean {
+  return name.endsWith(SIDECAR_SUFFIX);
+}
+
+/** Written to a temp name and renamed, so a reader never sees half a sidecar. */
+export async function writeSidecar(file: string, sidecar: Sidecar): Promise<void> {
+  const temp = `${file}.tmp-${process.pid}`;
+  await writeFile(temp, `${JSON.stringify(sidecar, null, 2)}\n`, { mode: 0o600 });
+  await rename(temp, file);
+}

@@ -1,0 +1,120 @@
+import { constants as fsConstants } from "node:fs";
+import { chmod, lstat, mkdir, readdir, rename, unlink } from "node:fs/promises";
+import path from "node:path";
+import { errnoCode } from "../errors/evh-error.js";
+import { canMove, PRIVATE_STATES, SPOOL_STATES, type SpoolState } from "./spool-states.js";
+
+/** A file found in a spool folder, with what ordering needs. */
+export interface SpoolEntry {
+  readonly name: string;
+  readonly mtimeMs: number;
+  /** `file`, or what else it is (SPEC §2: never opened or followed). */
+  readonly kind: EntryKind;
+}
+
+export type EntryKind = "file" | "symbolic link" | "directory" | "FIFO" | "socket" | "device";
+
+/** The spool directory and its state folders; every move is one rename(2). */
+export class Spool {
+  constructor(readonly dir: string) {}
+
+  /** Absolute path of `name` in `state`. */
+  path(state: SpoolState, name: string): string {
+    return path.join(this.dir, SPOOL_STATES[state], name);
+  }
+
+  /** Creates missing folders: cur/, done/, failed/ 0700 because events can carry secrets. */
+  async ensure(): Promise<void> {
+    for (const state of Object.keys(SPOOL_STATES) as SpoolState[]) {
+      const dir = path.join(this.dir, state);
+      if (PRIVATE_STATES.includes(state)) {
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        await chmod(dir, 0o700);
+      } else {
+        await mkdir(dir, { recursive: true, mode: 0o755 });
+      }
+    }
+  }
+
+  /**
+   * Moves an event between states, keeping its name unless the destination
+   * already holds one of that name: rename(2) would silently replace it, and a
+   * quarantined event must never be lost to a later one. Returns the name used.
+   * Throws ENOENT when the source is gone (another process took it).
+   */
+  async move(name: string, from: SpoolState, to: SpoolState, targetName?: string): Promise<string> {
+    if (!canMove(from, to)) throw new Error(`spool: no transition ${from} → ${to}`);
+    const target = targetName ?? (await this.freeName(to, name));
+    await rename(this.path(from, name), this.path(to, target));
+    return target;
+  }
+
+  async remove(state: SpoolState, name: string): Promise<void> {
+    try {
+      await unlink(this.path(state, name));
+    } catch (error) {
+      if (errnoCode(error) !== "ENOENT") throw error;
+    }
+  }
+
+  /**
+   * Lists a state folder in processing order: mtime, then byte order of
+   * names (SPEC §5). lstat, never stat: a symlink is reported as one, not
+   * followed. Entries that vanish while listed are skipped.
+   */
+  async list(state: SpoolState, skip?: (name: string) => boolean): Promise<SpoolEntry[]> {
+    const names = await readdir(path.join(this.dir, state));
+    const entries: SpoolEntry[] = [];
+    for (const name of names) {
+      if (skip?.(name)) continue;
+      try {
+        const stats = await lstat(this.path(state, name));
+        entries.push({ name, mtimeMs: stats.mtimeMs, kind: kindOf(stats.mode) });
+      } catch (error) {
+        if (errnoCode(error) !== "ENOENT") throw error;
+      }
+    }
+    return entries.sort(compareEntries);
+  }
+
+  /** `name` if `state` has no entry of that name, else `name` with a numeric suffix that is free. */
+  async freeName(state: SpoolState, name: string): Promise<string> {
+    for (let n = 0; ; n++) {
+      const candidate = n === 0 ? name : withSuffix(name, n);
+      try {
+        await lstat(this.path(state, candidate));
+      } catch (error) {
+        if (errnoCode(error) === "ENOENT") return candidate;
+        throw error;
+      }
+    }
+  }
+}
+
+/** `x.json` → `x.1.json`: keeps the extension, so the renamed file is still an event file. */
+function withSuffix(name: string, n: number): string {
+  const ext = path.extname(name);
+  return `${name.slice(0, name.length - ext.length)}.${n}${ext}`;
+}
+
+/** mtime, then the byte order of names (not the locale's). */
+export function compareEntries(a: SpoolEntry, b: SpoolEntry): number {
+  return a.mtimeMs - b.mtimeMs || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name));
+}
+
+function kindOf(mode: number): EntryKind {
+  switch (mode & fsConstants.S_IFMT) {
+    case fsConstants.S_IFREG:
+      return "file";
+    case fsConstants.S_IFLNK:
+      return "symbolic link";
+    case fsConstants.S_IFDIR:
+      return "directory";
+    case fsConstants.S_IFIFO:
+      return "FIFO";
+    case fsConstants.S_IFSOCK:
+      return "socket";
+    default:
+      return "device";
+  }
+}

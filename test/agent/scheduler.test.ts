@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { Scheduler } from "../../src/agent/scheduler.js";
+
+const ev = (name: string, key: string) => ({ name, key });
+
+describe("Scheduler", () => {
+  it("starts at most `concurrency` events", () => {
+    const s = new Scheduler(2);
+    for (const e of [ev("a", "1"), ev("b", "2"), ev("c", "3")]) s.add(e);
+    expect(s.take().map((e) => e.name)).toEqual(["a", "b"]);
+    expect(s.take()).toEqual([]);
+    expect(s.running).toBe(2);
+    expect(s.queued).toBe(1);
+  });
+
+  it("never overlaps two events of one key, and keeps each key in arrival order", () => {
+    const s = new Scheduler(3);
+    const items = [ev("a1", "A"), ev("a2", "A"), ev("b1", "B"), ev("a3", "A"), ev("c1", "C")];
+    for (const e of items) s.add(e);
+    const first = s.take();
+    expect(first.map((e) => e.name)).toEqual(["a1", "b1", "c1"]);
+    s.finish(first[1]!); // b1 done: a2 still waits for a1
+    expect(s.take()).toEqual([]);
+    s.finish(first[0]!); // a1 done: a2 next, never a3
+    expect(s.take().map((e) => e.name)).toEqual(["a2"]);
+  });
+
+  it("with concurrency 1 runs everything in arrival order", () => {
+    const s = new Scheduler(1);
+    for (const e of [ev("x", "1"), ev("y", "2"), ev("z", "1")]) s.add(e);
+    const order: string[] = [];
+    for (let batch = s.take(); batch.length > 0; batch = s.take()) {
+      for (const e of batch) {
+        order.push(e.name);
+        s.finish(e);
+      }
+    }
+    expect(order).toEqual(["x", "y", "z"]);
+  });
+});

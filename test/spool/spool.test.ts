@@ -1,0 +1,62 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, statSync, symlinkSync, utimesSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { Spool } from "../../src/spool/spool.js";
+import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
+
+let root: TempRoot;
+afterEach(() => root?.cleanup());
+
+describe("Spool", () => {
+  it("creates cur/, done/ and failed/ private (0700)", async () => {
+    root = makeTempRoot();
+    await new Spool(root.spoolDir).ensure();
+    for (const dir of ["cur", "done", "failed"]) {
+      expect(statSync(root.path("spool", dir)).mode & 0o777).toBe(0o700);
+    }
+  });
+
+  it("lists in mtime order, then byte order of names, without following links", async () => {
+    root = makeTempRoot();
+    const spool = new Spool(root.spoolDir);
+    await spool.ensure();
+    const t = Date.now() / 1000;
+    for (const [name, age] of [
+      ["b.json", 10],
+      ["a.json", 10],
+      ["Z.json", 10],
+      ["old.json", 100],
+    ] as const) {
+      root.write(`spool/new/${name}`, "{}");
+      utimesSync(root.path("spool", "new", name), t - age, t - age);
+    }
+    symlinkSync("/dev/zero", root.path("spool", "new", "link.json"));
+    mkdirSync(root.path("spool", "new", "dir.json"));
+    execFileSync("mkfifo", [root.path("spool", "new", "fifo.json")]);
+    const entries = await spool.list("new");
+    const files = entries.filter((e) => e.kind === "file").map((e) => e.name);
+    expect(files).toEqual(["old.json", "Z.json", "a.json", "b.json"]);
+    const kinds = Object.fromEntries(entries.map((e) => [e.name, e.kind]));
+    expect(kinds).toMatchObject({
+      "link.json": "symbolic link",
+      "dir.json": "directory",
+      "fifo.json": "FIFO",
+    });
+  });
+
+  it("never overwrites an event of the same name when moving", async () => {
+    root = makeTempRoot();
+    const spool = new Spool(root.spoolDir);
+    await spool.ensure();
+    root.write("spool/failed/x.json", "first");
+    root.write("spool/cur/x.json", "second");
+    expect(await spool.move("x.json", "cur", "failed")).toBe("x.1.json");
+    expect(readdirSync(root.path("spool", "failed")).sort()).toEqual(["x.1.json", "x.json"]);
+  });
+
+  it("refuses transitions the state machine does not have", async () => {
+    root = makeTempRoot();
+    const spool = new Spool(root.spoolDir);
+    await expect(spool.move("x.json", "done", "new")).rejects.toThrow("no transition done → new");
+  });
+});
