@@ -30,3 +30,15 @@ export interface HandlerOutcome {
   readonly signal: string | null;
   readonly attempts: number;
 }
+
+/**
+ * The `error` of a run stopped because the agent is shutting down. Its
+ * outcome is `failed`, so the event is not counted as done and resumes at
+ * the next start; it is not retried within this run.
+ */
+export const CANCELED = "canceled";
+
+/** Whether a run was stopped by the agent's shutdown rather than by its own doing. */
+export function isCanceled(record: RunRecord): boolean {
+  return record.error === CANCELED;
+}

@@ -1,0 +1,22 @@
+import { CANCELED, type Outcome } from "./outcome.js";
+import { describeSpawnError } from "./spawn-error.js";
+import type { ProcessEnd } from "./supervise-process.js";
+
+/** The outcome of a finished process and, unless `ok`, why, in one line (SPEC §4). */
+export function judgeRun(
+  end: ProcessEnd,
+  file: string,
+  timeoutMs: number,
+): { outcome: Outcome; error: string | undefined } {
+  if (end.spawnError !== undefined) {
+    return { outcome: "failed", error: describeSpawnError(file, end.spawnError) };
+  }
+  // Checked before the exit status: a handler that exits 0 on our SIGTERM was still cut short.
+  if (end.stoppedFor === "canceled") return { outcome: "failed", error: CANCELED };
+  if (end.stoppedFor === "timeout") {
+    return { outcome: "timeout", error: `timed out after ${timeoutMs} ms` };
+  }
+  if (end.signal !== null) return { outcome: "failed", error: `killed by ${end.signal}` };
+  if (end.exitCode === 0) return { outcome: "ok", error: undefined };
+  return { outcome: "failed", error: `exit ${end.exitCode ?? "unknown"}` };
+}

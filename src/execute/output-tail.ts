@@ -1,0 +1,64 @@
+import iconv from "iconv-lite";
+import { Redactor } from "../record/redact.js";
+
+/** How much of each of stdout and stderr is kept (SPEC §4). */
+export const OUTPUT_TAIL_BYTES = 64 * 1024;
+
+/**
+ * The last `limit` bytes of a stream. Chunks that fall wholly out of the
+ * window are dropped as they come, so memory stays at about `limit` plus one
+ * chunk however much a handler writes.
+ */
+export class OutputTail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  /** Bytes seen in all, kept or not. */
+  total = 0;
+
+  constructor(private readonly limit = OUTPUT_TAIL_BYTES) {}
+
+  push(chunk: Buffer): void {
+    this.total += chunk.length;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    for (let first = this.chunks[0]; first && this.size - first.length >= this.limit; ) {
+      this.chunks.shift();
+      this.size -= first.length;
+      first = this.chunks[0];
+    }
+  }
+
+  /** The kept bytes: at most `limit`, the newest ones. */
+  bytes(): Buffer {
+    const all = Buffer.concat(this.chunks, this.size);
+    return all.subarray(Math.max(0, all.length - this.limit));
+  }
+
+  get truncated(): boolean {
+    return this.total > this.limit;
+  }
+}
+
+/**
+ * Decodes a tail with the handler's charset and hides secret values. A tail
+ * cut inside a UTF-8 character starts with continuation bytes; they are
+ * dropped rather than shown as U+FFFD.
+ */
+export function decodeOutput(
+  tail: OutputTail,
+  encoding: string,
+  secrets: readonly string[],
+): string {
+  let bytes = tail.bytes();
+  if (tail.truncated && isUtf8(encoding)) {
+    let skip = 0;
+    while (skip < 3 && skip < bytes.length && ((bytes[skip] ?? 0) & 0xc0) === 0x80) skip++;
+    bytes = bytes.subarray(skip);
+  }
+  const charset = iconv.encodingExists(encoding) ? encoding : "utf-8";
+  return Redactor.maskText(iconv.decode(bytes, charset), secrets);
+}
+
+function isUtf8(encoding: string): boolean {
+  return /^utf-?8$/i.test(encoding);
+}

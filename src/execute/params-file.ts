@@ -1,0 +1,37 @@
+import { chown, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+/** A written `EVH_PARAMS_FILE`, to be removed once the run is over. */
+export interface ParamsFile {
+  readonly path: string;
+  /** Removes the file and its private directory; never throws. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Writes the params (which can hold passwords) into a fresh private
+ * directory: the directory is 0700 (mkdtemp) and the file 0600. When the
+ * handler runs as another user both are given to that user, so the handler
+ * can read its params and nobody else but root can.
+ */
+export async function writeParamsFile(
+  content: Uint8Array,
+  owner: { uid: number; gid: number } | undefined,
+): Promise<ParamsFile> {
+  const dir = await mkdtemp(path.join(tmpdir(), "evh-params-"));
+  const remove = () => rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  try {
+    const file = path.join(dir, "params");
+    // `wx`: the directory is new, so anything already there is an attack, not a leftover.
+    await writeFile(file, content, { mode: 0o600, flag: "wx" });
+    if (owner) {
+      await chown(file, owner.uid, owner.gid);
+      await chown(dir, owner.uid, owner.gid);
+    }
+    return { path: file, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}

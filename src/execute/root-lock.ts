@@ -1,0 +1,21 @@
+import { lstatSync } from "node:fs";
+import { errnoCode } from "../errors/evh-error.js";
+
+/**
+ * Why a handler that runs as `uid` must not start because of the root lock
+ * (SPEC §4), or undefined when it may start. Checked right before each start
+ * so that creating or removing the lock needs no restart. `lstat`, not
+ * `exists`: a lock that is a dangling symlink still locks. A lock that cannot
+ * be checked (EACCES on `var/`) locks too: when in doubt, root does not run.
+ */
+export function rootLockRefusal(lockFile: string, uid: number): string | undefined {
+  if (uid !== 0) return undefined;
+  try {
+    lstatSync(lockFile);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    return `cannot check root lock ${lockFile} (${code ?? "unknown error"}); handlers that run as root are not started`;
+  }
+  return `root lock ${lockFile} exists; handlers that run as root are not started`;
+}

@@ -1,0 +1,108 @@
+import iconv from "iconv-lite";
+import { toError } from "../errors/evh-error.js";
+import type { EvhEvent } from "../events/event.js";
+import type { Handler } from "../handlers/handler.js";
+import type { Redactor } from "../record/redact.js";
+import { buildInvocation } from "./build-invocation.js";
+import { formatParamsFile } from "./format-params-file.js";
+import { judgeRun } from "./judge-run.js";
+import { CANCELED, type Outcome, type RunRecord } from "./outcome.js";
+import { decodeOutput } from "./output-tail.js";
+import { type ParamsFile, writeParamsFile } from "./params-file.js";
+import { rootLockRefusal } from "./root-lock.js";
+import { superviseProcess } from "./supervise-process.js";
+import type { SystemUser } from "./system-users.js";
+import { resolveWorkingDir } from "./working-dir.js";
+
+/** What one run needs from the agent besides the handler and the event. */
+export interface RunContext {
+  /** 1 on the first run; `EVH_ATTEMPT`. */
+  readonly attempt: number;
+  /** Absolute path of the event file; `EVH_EVENT_FILE`. */
+  readonly eventFile: string;
+  /** The account the agent runs as: the default `user`. */
+  readonly agentUser: SystemUser;
+  /** `var/root.event_handler.lock`. */
+  readonly rootLockFile: string;
+  /** The IDN `<NAME>_ASCII` variables. */
+  readonly extraVars: Readonly<Record<string, string>>;
+  readonly redactor: Redactor;
+  /** The agent's shutdown: aborting it terminates the run, whose error is then `canceled`. */
+  readonly signal: AbortSignal;
+  /** Between SIGTERM and SIGKILL. @defaultValue 5000 */
+  readonly killAfterMs?: number;
+}
+
+/**
+ * Runs one attempt of a handler for an event and returns its record. Every
+ * path returns a record, whatever the handler does: a program that cannot
+ * start, dies, hangs or floods its output is an outcome, not an exception.
+ */
+export async function runHandler(
+  handler: Handler,
+  event: EvhEvent,
+  ctx: RunContext,
+): Promise<RunRecord> {
+  const user = handler.user ?? ctx.agentUser;
+  const notRun = (outcome: Outcome, error: string): RunRecord => ({
+    handler: handler.id,
+    attempt: ctx.attempt,
+    outcome,
+    exitCode: null,
+    signal: null,
+    durationMs: 0,
+    stdout: "",
+    stderr: "",
+    error,
+  });
+  if (ctx.signal.aborted) return notRun("failed", CANCELED);
+
+  const switchUser = user.uid !== ctx.agentUser.uid;
+  let paramsFile: ParamsFile;
+  try {
+    const content = formatParamsFile(event.params, handler.encoding);
+    paramsFile = await writeParamsFile(content, switchUser ? user : undefined);
+  } catch (error) {
+    return notRun("failed", `cannot write the params file: ${toError(error).message}`);
+  }
+  try {
+    const inv = buildInvocation(handler, event, {
+      user,
+      attempt: ctx.attempt,
+      eventFile: ctx.eventFile,
+      paramsFile: paramsFile.path,
+      extraVars: ctx.extraVars,
+      agentUid: ctx.agentUser.uid,
+    });
+    // Checked at every run, with nothing but synchronous work between here and
+    // the start: creating or removing the lock takes effect without a restart.
+    // Before the cwd check: a deliberate lock is `refused`, never a failure.
+    const refusal = rootLockRefusal(ctx.rootLockFile, user.uid);
+    if (refusal !== undefined) return notRun("refused", refusal);
+    const where = resolveWorkingDir(inv.cwd, handler.cwd !== undefined, user, ctx.agentUser.uid);
+    if ("error" in where) return notRun("failed", where.error);
+
+    const stdin =
+      inv.stdinJson === undefined ? undefined : iconv.encode(inv.stdinJson, handler.encoding);
+    const end = await superviseProcess(inv, {
+      cwd: where.cwd,
+      stdin,
+      timeoutMs: handler.timeoutMs,
+      killAfterMs: ctx.killAfterMs ?? 5000,
+      signal: ctx.signal,
+    });
+    const secrets = ctx.redactor.secretValues(event.params);
+    return {
+      handler: handler.id,
+      attempt: ctx.attempt,
+      ...judgeRun(end, inv.file, handler.timeoutMs),
+      exitCode: end.exitCode,
+      signal: end.signal,
+      durationMs: Math.round(end.durationMs),
+      stdout: decodeOutput(end.stdout, handler.encoding, secrets),
+      stderr: decodeOutput(end.stderr, handler.encoding, secrets),
+    };
+  } finally {
+    await paramsFile.remove();
+  }
+}

@@ -1,0 +1,48 @@
+import { closeSync, openSync, readSync } from "node:fs";
+import path from "node:path";
+import { getSystemErrorMap } from "node:util";
+
+/**
+ * One line saying why a program could not be started, e.g.
+ * `cannot execute /opt/x.sh: permission denied (EACCES)`.
+ * ENOENT on a file that exists means its `#!` interpreter is missing, which
+ * is said so, since "no such file" about a file that is there misleads.
+ */
+export function describeSpawnError(file: string, code: string | undefined): string {
+  if (code === undefined) return `cannot execute ${file}: unknown error`;
+  if (code === "ENOENT") {
+    const interpreter = shebangInterpreter(file);
+    if (interpreter !== undefined) {
+      return `cannot execute ${file}: its interpreter ${interpreter} was not found (ENOENT)`;
+    }
+  }
+  return `cannot execute ${file}: ${errnoText(code)} (${code})`;
+}
+
+/** The libc text for an errno name, lower-cased to read as part of a sentence. */
+function errnoText(code: string): string {
+  for (const [name, message] of getSystemErrorMap().values()) {
+    if (name === code) return message.charAt(0).toLowerCase() + message.slice(1);
+  }
+  return FALLBACK_TEXT[code] ?? "error";
+}
+
+/** Codes libuv's map lacks (it has no ENOEXEC). */
+const FALLBACK_TEXT: Readonly<Record<string, string>> = { ENOEXEC: "exec format error" };
+
+function shebangInterpreter(file: string): string | undefined {
+  // A bare name was looked up in PATH: there is no one file to read.
+  if (!path.isAbsolute(file)) return undefined;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const head = Buffer.alloc(256);
+    const line = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString("latin1");
+    const match = /^#!\s*(\S+)/.exec(line);
+    return match?.[1];
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

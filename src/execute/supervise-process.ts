@@ -1,0 +1,131 @@
+import type { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { execa } from "execa";
+import type { Invocation } from "./build-invocation.js";
+import { clampDelay } from "./clamp-delay.js";
+import { OutputTail } from "./output-tail.js";
+import { terminateGroup } from "./process-group.js";
+
+/**
+ * How long the pipes may stay open once the group is gone. Only a process
+ * that escaped the group (setsid) can still hold them; its output is not
+ * waited for.
+ */
+const DRAIN_MS = 1000;
+
+export interface SuperviseOptions {
+  /** The working directory, already resolved. */
+  readonly cwd: string;
+  /** Bytes for stdin, already encoded; undefined gives the handler no stdin. */
+  readonly stdin: Uint8Array | undefined;
+  /** 0 = none. */
+  readonly timeoutMs: number;
+  /** Between SIGTERM and SIGKILL. */
+  readonly killAfterMs: number;
+  /** Aborting it terminates the run (agent shutdown). */
+  readonly signal: AbortSignal;
+}
+
+/** What happened to the process, before it is judged as an outcome. */
+export interface ProcessEnd {
+  /** The errno name when the program could not be started (ENOENT, EACCES, E2BIG, ...). */
+  readonly spawnError: string | undefined;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** Why evh stopped it, if it did. */
+  readonly stoppedFor: "timeout" | "canceled" | undefined;
+  /** From start to the main process's exit. */
+  readonly durationMs: number;
+  readonly stdout: OutputTail;
+  readonly stderr: OutputTail;
+}
+
+/**
+ * Runs an invocation as the leader of a new process group and supervises it:
+ * deadline and cancel terminate the whole group, members left behind after the
+ * main process exits are terminated too, and output is kept as bounded tails.
+ * Never throws for anything the program does.
+ */
+export async function superviseProcess(
+  inv: Invocation,
+  opts: SuperviseOptions,
+): Promise<ProcessEnd> {
+  const stdout = new OutputTail();
+  const stderr = new OutputTail();
+  const startedAt = performance.now();
+  const subprocess = execa(inv.file, inv.args, {
+    env: inv.env,
+    extendEnv: false,
+    cwd: opts.cwd,
+    uid: inv.uid,
+    gid: inv.gid,
+    detached: true,
+    // execa ignores EPIPE on stdin: a handler that does not read its JSON is fine.
+    stdin: opts.stdin ?? "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    buffer: false,
+    encoding: "buffer",
+    reject: false,
+    cleanup: false,
+  });
+  subprocess.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
+  subprocess.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
+  const pid = subprocess.pid;
+  if (pid === undefined) {
+    const result = await subprocess;
+    return {
+      spawnError: result.code ?? "EUNKNOWN",
+      exitCode: null,
+      signal: null,
+      stoppedFor: undefined,
+      durationMs: performance.now() - startedAt,
+      stdout,
+      stderr,
+    };
+  }
+
+  const exit = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    subprocess.once("exit", (code, signal) => resolve([code, signal])),
+  );
+  let stoppedFor: ProcessEnd["stoppedFor"];
+  let termination: Promise<void> | undefined;
+  const terminate = () => {
+    termination ??= terminateGroup(pid, opts.killAfterMs);
+    return termination;
+  };
+  const stop = (reason: "timeout" | "canceled") => {
+    stoppedFor ??= reason;
+    void terminate();
+  };
+  const timer =
+    opts.timeoutMs > 0 ? setTimeout(() => stop("timeout"), clampDelay(opts.timeoutMs)) : undefined;
+  const onAbort = () => stop("canceled");
+  opts.signal.addEventListener("abort", onAbort, { once: true });
+  if (opts.signal.aborted) onAbort();
+
+  const [exitCode, signal] = await exit;
+  const durationMs = performance.now() - startedAt;
+  clearTimeout(timer);
+  opts.signal.removeEventListener("abort", onAbort);
+  // Whatever the main process left in its group gets the same SIGTERM/SIGKILL
+  // (SPEC §4); after a timeout or cancel, the termination under way covers it.
+  await terminate();
+  await drain([subprocess.stdout, subprocess.stderr]);
+  await subprocess;
+  return { spawnError: undefined, exitCode, signal, stoppedFor, durationMs, stdout, stderr };
+}
+
+/** Waits for the pipes to reach EOF, then closes any still held by an escaped process. */
+async function drain(streams: readonly (Readable | null)[]): Promise<void> {
+  const open = streams.filter((s): s is Readable => s !== null && !s.closed);
+  if (open.length === 0) return;
+  const timer = new AbortController();
+  await Promise.race([
+    Promise.allSettled(open.map((s) => finished(s))),
+    sleep(DRAIN_MS, undefined, { signal: timer.signal }).catch(() => undefined),
+  ]);
+  timer.abort();
+  for (const s of open) if (!s.closed) s.destroy();
+}
