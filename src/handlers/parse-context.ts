@@ -1,0 +1,29 @@
+import type { SystemUser } from "../execute/system-users.js";
+
+/** What the catalogue says about an event id (SPEC §7). */
+export interface EventLookup {
+  readonly known: boolean;
+  /** A close catalogue id, for "did you mean". */
+  readonly suggestion?: string;
+}
+
+/**
+ * Everything the pure parser needs to know about the system, injected so that
+ * parsing touches no disk and no user database (the loader supplies the real
+ * lookups; tests supply tables).
+ */
+export interface ParseContext {
+  /** A system account by name or numeric uid. */
+  lookupUser(nameOrUid: string): SystemUser | undefined;
+  /** The account the agent runs as: the default user, whose home is the default cwd. */
+  readonly agentUser: SystemUser;
+  /** Switching user needs root (SPEC §4). */
+  readonly agentIsRoot: boolean;
+  /**
+   * Why a program cannot run, or undefined when it can. `cwd` is where the
+   * handler will start, for programs given as relative paths.
+   */
+  programCheck(program: string, cwd: string): string | undefined;
+  /** The catalogue's verdict on an event id. */
+  knownEvent(id: string): EventLookup;
+}

@@ -1,0 +1,189 @@
+import { isMap, type YAMLMap } from "yaml";
+import { didYouMean, hint } from "./did-you-mean.js";
+import type { Handler, WhenCondition } from "./handler.js";
+import { type Command, parseCommand } from "./handler-command.js";
+import {
+  parseBoolean,
+  parseCwd,
+  parseDurationEntry,
+  parseEncoding,
+  parseId,
+  parsePriority,
+  parseStdin,
+  parseUser,
+} from "./handler-fields.js";
+import { DEFAULT_BACKOFF_MS, parseEnv, parseRetry } from "./handler-maps.js";
+import { parseEvents, parseWhen } from "./handler-patterns.js";
+import type { ParseContext } from "./parse-context.js";
+import { type DocumentReport, describe, type Entry, type ValueNode } from "./yaml-nodes.js";
+
+/** The keys of a handler document (SPEC §3), in the order the docs list them. */
+export const HANDLER_KEYS = [
+  "id",
+  "event",
+  "priority",
+  "user",
+  "command",
+  "shell",
+  "timeout",
+  "enabled",
+  "when",
+  "env",
+  "retry",
+  "stdin",
+  "encoding",
+  "cwd",
+] as const;
+type HandlerKey = (typeof HANDLER_KEYS)[number];
+
+export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_PRIORITY = 50;
+const NO_RETRY = { attempts: 0, backoffMs: DEFAULT_BACKOFF_MS } as const;
+
+/** Where a document sits, for its default id and its place in the run order. */
+export interface DocumentPlace {
+  readonly file: string;
+  readonly fileIndex: number;
+  readonly docIndex: number;
+  /** `<file name>` or `<file name>#<n>`. */
+  readonly defaultId: string;
+  /** Line of the document's start, for a document without keys. */
+  readonly line: number;
+}
+
+/**
+ * Validates one handler document. Every problem is reported (not just the
+ * first), and a document with any error yields no handler.
+ */
+export function parseHandlerDocument(
+  contents: ValueNode | null,
+  place: DocumentPlace,
+  report: DocumentReport,
+  ctx: ParseContext,
+): Handler | undefined {
+  if (!isMap(contents)) {
+    report.error(
+      report.lineOf(contents, place.line),
+      `a handler must be a map of keys (${HANDLER_KEYS.slice(0, 5).join(", ")}, ...), got ${describe(contents)}`,
+    );
+    return undefined;
+  }
+  const { entries, typos } = keyedEntries(contents, place, report);
+  const line = report.lineOf(report.resolve(contents.items[0]?.key), place.line);
+  const get = (key: HandlerKey) => entries.get(key);
+
+  const required = (key: HandlerKey): Entry | undefined => {
+    const entry = get(key);
+    // A misspelt `comand` was reported already, with the fix; "command is required" would only add noise.
+    if (entry === undefined && !typos.has(key)) report.error(line, `${key} is required`);
+    return entry;
+  };
+  const optional = <T>(key: HandlerKey, parse: (e: Entry) => T | undefined, fallback: T) => {
+    const entry = get(key);
+    return entry === undefined ? fallback : parse(entry);
+  };
+
+  const id = optional("id", (e) => parseId(e, report), place.defaultId);
+  const eventEntry = required("event");
+  const events = eventEntry && parseEvents(eventEntry, report, ctx);
+  const priority = optional("priority", (e) => parsePriority(e, report), DEFAULT_PRIORITY);
+  // null: not given (the agent's own user, its home); undefined: given but invalid.
+  const user = optional("user", (e) => parseUser(e, report, ctx), null);
+  const shell = optional("shell", (e) => parseBoolean(e, report), false);
+  const cwd = optional("cwd", (e) => parseCwd(e, report), null);
+  const commandEntry = required("command");
+  const command =
+    commandEntry && shell !== undefined ? parseCommand(commandEntry, shell, report) : undefined;
+  const timeoutMs = optional("timeout", (e) => parseDurationEntry(e, report), DEFAULT_TIMEOUT_MS);
+  const enabled = optional("enabled", (e) => parseBoolean(e, report), true);
+  const when = optional("when", (e) => parseWhen(e, report), [] as WhenCondition[]);
+  const env = optional("env", (e) => parseEnv(e, report), {} as Record<string, string>);
+  const retry = optional("retry", (e) => parseRetry(e, report), NO_RETRY);
+  const stdin = optional("stdin", (e) => parseStdin(e, report), "none" as const);
+  const encoding = optional("encoding", (e) => parseEncoding(e, report), "utf-8");
+
+  if (command && commandEntry && !shell && user !== undefined && cwd !== undefined) {
+    checkProgram(
+      command,
+      commandEntry.line,
+      cwd ?? (user?.user ?? ctx.agentUser).home,
+      report,
+      ctx,
+    );
+  }
+  if (
+    report.hasErrors ||
+    id === undefined ||
+    events === undefined ||
+    priority === undefined ||
+    user === undefined ||
+    shell === undefined ||
+    cwd === undefined ||
+    command === undefined ||
+    timeoutMs === undefined ||
+    enabled === undefined ||
+    when === undefined ||
+    env === undefined ||
+    retry === undefined ||
+    stdin === undefined ||
+    encoding === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    id,
+    file: place.file,
+    line,
+    fileIndex: place.fileIndex,
+    docIndex: place.docIndex,
+    events,
+    priority,
+    userName: user?.name,
+    user: user?.user,
+    argv: command.argv,
+    commandText: command.text,
+    shell,
+    timeoutMs,
+    enabled,
+    when,
+    env,
+    retry,
+    stdin,
+    encoding,
+    cwd: cwd ?? undefined,
+  };
+}
+
+/** The document's keys by name; unknown keys are reported with the allowed ones. */
+function keyedEntries(
+  map: YAMLMap,
+  place: DocumentPlace,
+  report: DocumentReport,
+): { entries: Map<HandlerKey, Entry>; typos: Set<string> } {
+  const known = new Map<HandlerKey, Entry>();
+  const typos = new Set<string>();
+  for (const entry of report.entries(map, place.line)) {
+    if ((HANDLER_KEYS as readonly string[]).includes(entry.key)) {
+      known.set(entry.key as HandlerKey, entry);
+    } else {
+      const suggestion = didYouMean(entry.key, HANDLER_KEYS);
+      if (suggestion !== undefined) typos.add(suggestion);
+      report.error(
+        entry.line,
+        `unknown key ${JSON.stringify(entry.key)}${hint(suggestion)}; allowed keys: ${HANDLER_KEYS.join(", ")}`,
+      );
+    }
+  }
+  return { entries: known, typos };
+}
+
+function checkProgram(
+  command: Command,
+  line: number,
+  cwd: string,
+  report: DocumentReport,
+  ctx: ParseContext,
+): void {
+  const problem = ctx.programCheck(command.argv[0] as string, cwd);
+  if (problem !== undefined) report.error(line, `command: ${problem}`);
+}
