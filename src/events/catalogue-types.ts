@@ -19,4 +19,6 @@ export interface CatalogueEvent {
   /** How sure the reference is of the id and the params. */
   readonly idStatus: "documented" | "observed" | "inferred" | "guessed";
   readonly paramsStatus: "documented" | "partial" | "observed" | "inferred" | "unknown";
+  /** What the reference says beyond the facts above (caveats, Plesk version differences). */
+  readonly note?: string;
 }

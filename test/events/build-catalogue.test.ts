@@ -1,0 +1,59 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { CATALOGUE_FILE } from "../../src/events/catalogue.js";
+import { parseCatalogueData } from "../../src/events/catalogue-data.js";
+
+const SCRIPT = fileURLToPath(new URL("../../scripts/build-catalogue.mjs", import.meta.url));
+const SAMPLE = fileURLToPath(
+  new URL("../fixtures/events/plesk-events-sample.yaml", import.meta.url),
+);
+/** The research list lives outside the repo; where it is present, the data file must match it. */
+const REFERENCE = fileURLToPath(new URL("../../../shared/plesk-events.yaml", import.meta.url));
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function build(source: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "evh-catalogue-"));
+  dirs.push(dir);
+  const out = path.join(dir, "catalogue.yaml");
+  execFileSync(process.execPath, [SCRIPT, source, out], { stdio: "pipe" });
+  return readFileSync(out, "utf8");
+}
+
+describe("scripts/build-catalogue.mjs", () => {
+  it("writes a sorted, loadable catalogue with subjects, domain types and cleaned notes", () => {
+    const events = parseCatalogueData(build(SAMPLE), "sample");
+    expect(events.map((e) => e.id)).toEqual([
+      "client_create",
+      "db_create",
+      "session_preferences_update",
+      "subdomain_create",
+      "webuser_create",
+    ]);
+    const byId = Object.fromEntries(events.map((e) => [e.id, e]));
+    expect(byId.subdomain_create?.subject).toBe("DOMAIN_NAME");
+    expect(byId.subdomain_create?.params.map((p) => p.type)).toEqual(["domain", "domain"]);
+    expect(byId.client_create).toMatchObject({
+      subject: "LOGIN_NAME",
+      note: "Called 'Client account created' in 7.5.",
+    });
+    expect(byId.db_create?.note).toBe("Object type 'db' (created or removed).");
+    expect(byId.webuser_create?.note).toBeUndefined();
+    expect(byId.session_preferences_update?.subject).toBeUndefined();
+  });
+
+  it("is deterministic", () => {
+    expect(build(SAMPLE)).toBe(build(SAMPLE));
+  });
+
+  it.skipIf(!existsSync(REFERENCE))("has produced the committed data/catalogue.yaml", () => {
+    expect(build(REFERENCE)).toBe(readFileSync(fileURLToPath(CATALOGUE_FILE), "utf8"));
+  });
+});
