@@ -1,0 +1,53 @@
+import { lookupUser, type SystemUser } from "../execute/system-users.js";
+import type { EventLookup, ParseContext } from "./parse-context.js";
+import { checkProgram } from "./program-path.js";
+
+/** The parser's view of the system, plus the loader's own policy. */
+export interface LoadContext extends ParseContext {
+  /** Largest handler file accepted. @defaultValue 1 MiB */
+  readonly maxFileBytes: number;
+}
+
+/** What may be overridden; everything else comes from the real system. */
+export interface LoadOptions {
+  /** The catalogue's verdict on an event id. @defaultValue every id known (no catalogue warnings) */
+  readonly knownEvent?: (id: string) => EventLookup;
+  /** @defaultValue the account database (`/etc/passwd`, then `getent`) */
+  readonly lookupUser?: (nameOrUid: string) => SystemUser | undefined;
+  /** @defaultValue `checkProgram`: exists, is a regular file, is executable */
+  readonly programCheck?: (program: string, cwd: string) => string | undefined;
+  /** @defaultValue whether `agentUser` is uid 0 */
+  readonly agentIsRoot?: boolean;
+  /** @defaultValue 1 MiB */
+  readonly maxFileBytes?: number;
+}
+
+export const DEFAULT_MAX_HANDLER_FILE_BYTES = 1024 * 1024;
+
+/** A load context for an agent (or `evh validate`) running as `agentUser`. */
+export function createLoadContext(agentUser: SystemUser, options: LoadOptions = {}): LoadContext {
+  return {
+    agentUser,
+    agentIsRoot: options.agentIsRoot ?? agentUser.uid === 0,
+    lookupUser: options.lookupUser ?? ((nameOrUid) => lookupUser(nameOrUid)),
+    programCheck: options.programCheck ?? checkProgram,
+    knownEvent: options.knownEvent ?? (() => ({ known: true })),
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_HANDLER_FILE_BYTES,
+  };
+}
+
+/**
+ * The same context with user lookups remembered: one load asks for each
+ * name once (a miss costs a `getent` process). Not kept across loads, so a
+ * user created since is found at the next reload.
+ */
+export function withUserCache(ctx: LoadContext): LoadContext {
+  const cache = new Map<string, SystemUser | undefined>();
+  return {
+    ...ctx,
+    lookupUser(nameOrUid) {
+      if (!cache.has(nameOrUid)) cache.set(nameOrUid, ctx.lookupUser(nameOrUid));
+      return cache.get(nameOrUid);
+    },
+  };
+}

@@ -1,0 +1,210 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { errnoCode, toError } from "../errors/evh-error.js";
+import type { Diagnostic, Handler } from "./handler.js";
+import { type LoadContext, withUserCache } from "./load-context.js";
+import { parseHandlerFile } from "./parse-handler-file.js";
+import { modeText, readHandlerFile } from "./read-handler-file.js";
+
+/**
+ * - `loaded`: read and valid; its handlers are active.
+ * - `retained`: failed to load now; the handlers of its last good load stay active (SPEC §3).
+ * - `failed`: failed to load, and never loaded before: nothing from it is active.
+ */
+export type FileStatus = "loaded" | "retained" | "failed";
+
+export interface FileState {
+  /** Absolute path. */
+  readonly file: string;
+  readonly status: FileStatus;
+  /** The handlers active from this file: this load's, or the last good ones when retained. */
+  readonly handlers: readonly Handler[];
+  /** This load's diagnostics for the file. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface LoadResult {
+  /** Active handlers, in file order then document order. */
+  readonly handlers: readonly Handler[];
+  /** Every diagnostic, in file order. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Per file, keyed by absolute path, in load order. */
+  readonly files: ReadonlyMap<string, FileState>;
+}
+
+/** Handler files: `*.yaml` and `*.yml`; hidden names (editor locks, `.#x.yaml`) are not. */
+export function isHandlerFileName(name: string): boolean {
+  return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
+}
+
+/**
+ * Loads handlers.d/: files in byte order of their names, each parsed whole.
+ *
+ * A file "fails to load" when it has any error (unreadable, refused, a YAML
+ * syntax error, any invalid document, an id already taken by an earlier
+ * file): the file is the unit an administrator edits and saves, so it is
+ * applied whole or not at all, never half of an edit. With `previous` (the
+ * last load's files), a failed file keeps the handlers it had (SPEC §3).
+ */
+export function loadHandlerDir(
+  dir: string,
+  context: LoadContext,
+  previous?: ReadonlyMap<string, FileState>,
+): LoadResult {
+  const ctx = withUserCache(context);
+  const root = path.resolve(dir);
+  const listing = listHandlerFiles(root);
+  if ("error" in listing) {
+    // Cannot even list: every known file keeps what it had.
+    const files = new Map<string, FileState>();
+    for (const state of previous?.values() ?? []) {
+      files.set(state.file, { ...state, status: retainedStatus(state), diagnostics: [] });
+    }
+    return assemble(files, [listing.error]);
+  }
+  const dirDiagnostics: Diagnostic[] = listing.missing
+    ? [warning(root, `handlers directory ${root} does not exist; no handlers loaded`)]
+    : [];
+  const dirRefusal = ctx.agentIsRoot ? directoryProblem(root) : undefined;
+
+  const files = new Map<string, FileState>();
+  const owners = new Map<string, Handler>();
+  listing.names.forEach((name, fileIndex) => {
+    const file = path.join(root, name);
+    const fresh = dirRefusal
+      ? { handlers: [], diagnostics: [error(file, dirRefusal)] }
+      : loadFile(file, fileIndex, ctx);
+    if (fresh === undefined) return;
+    const diagnostics = [...fresh.diagnostics];
+    if (!diagnostics.some(isError)) diagnostics.push(...duplicateIds(fresh.handlers, owners));
+    const failed = diagnostics.some(isError);
+    const handlers = failed
+      ? keepUnclaimed(reindex(previous?.get(file)?.handlers ?? [], fileIndex), owners, diagnostics)
+      : fresh.handlers;
+    if (failed && handlers.length > 0) {
+      diagnostics.push(
+        warning(
+          file,
+          `the file failed to load; the ${handlers.length} handler(s) of its last good version stay active until it loads again`,
+        ),
+      );
+    }
+    for (const handler of handlers) owners.set(handler.id, handler);
+    files.set(file, {
+      file,
+      status: !failed ? "loaded" : handlers.length > 0 ? "retained" : "failed",
+      handlers,
+      diagnostics,
+    });
+  });
+  return assemble(files, dirDiagnostics);
+}
+
+function assemble(files: Map<string, FileState>, extra: Diagnostic[]): LoadResult {
+  const states = [...files.values()];
+  return {
+    handlers: states.flatMap((s) => s.handlers),
+    diagnostics: [...extra, ...states.flatMap((s) => s.diagnostics)],
+    files,
+  };
+}
+
+function retainedStatus(state: FileState): FileStatus {
+  return state.handlers.length > 0 ? "retained" : "failed";
+}
+
+/** One file read and parsed; undefined when it is not a handler file after all (gone, a directory). */
+function loadFile(
+  file: string,
+  fileIndex: number,
+  ctx: LoadContext,
+): { handlers: Handler[]; diagnostics: Diagnostic[] } | undefined {
+  const read = readHandlerFile(file, {
+    maxBytes: ctx.maxFileBytes,
+    requireRootOwned: ctx.agentIsRoot,
+    userName: (uid) => ctx.lookupUser(String(uid))?.name,
+  });
+  switch (read.kind) {
+    case "gone":
+      return undefined;
+    case "ignored":
+      return { handlers: [], diagnostics: [warning(file, read.message)] };
+    case "error":
+      return { handlers: [], diagnostics: [error(file, read.message, read.line)] };
+    case "text":
+      return parseHandlerFile(read.text, file, fileIndex, ctx);
+  }
+}
+
+/** An id that an earlier file holds is an error on this, the later, file. */
+function duplicateIds(
+  handlers: readonly Handler[],
+  owners: ReadonlyMap<string, Handler>,
+): Diagnostic[] {
+  return handlers.flatMap((handler) => {
+    const owner = owners.get(handler.id);
+    if (owner === undefined) return [];
+    const where = `${owner.file}:${owner.line}`;
+    const message = `duplicate handler id ${JSON.stringify(handler.id)}: already defined in ${where}`;
+    return [error(handler.file, message, handler.line)];
+  });
+}
+
+/** Last good handlers whose id an earlier file now defines cannot stay: two handlers would share it. */
+function keepUnclaimed(
+  kept: readonly Handler[],
+  owners: ReadonlyMap<string, Handler>,
+  diagnostics: Diagnostic[],
+): Handler[] {
+  const clash = kept.find((h) => owners.has(h.id));
+  if (clash === undefined) return [...kept];
+  diagnostics.push(
+    warning(
+      clash.file,
+      `its last good version is dropped too: handler id ${JSON.stringify(clash.id)} is now defined in ${owners.get(clash.id)?.file}`,
+      clash.line,
+    ),
+  );
+  return [];
+}
+
+function reindex(handlers: readonly Handler[], fileIndex: number): Handler[] {
+  return handlers.map((h) => (h.fileIndex === fileIndex ? h : { ...h, fileIndex }));
+}
+
+type Listing = { names: string[]; missing: boolean } | { error: Diagnostic };
+
+/** Handler file names in byte order (not locale order: `B` sorts before `a`, as `ls` in C locale). */
+function listHandlerFiles(dir: string): Listing {
+  try {
+    const names = readdirSync(dir).filter(isHandlerFileName);
+    names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return { names, missing: false };
+  } catch (thrown) {
+    if (errnoCode(thrown) === "ENOENT") return { names: [], missing: true };
+    return { error: error(dir, `cannot list the handlers directory: ${toError(thrown).message}`) };
+  }
+}
+
+/** A handlers directory others can write lets them add or replace files: nothing in it is trusted. */
+function directoryProblem(dir: string): string | undefined {
+  try {
+    const stats = statSync(dir);
+    if ((stats.mode & 0o022) === 0) return undefined;
+    return `refused: the directory ${dir} is writable by group or others (mode ${modeText(stats)}); as root, evh loads only handler files that nobody but root can change (fix: chmod go-w ${dir})`;
+  } catch {
+    return undefined;
+  }
+}
+
+function isError(d: Diagnostic): boolean {
+  return d.severity === "error";
+}
+
+function error(file: string, message: string, line = 1): Diagnostic {
+  return { file, line, severity: "error", message };
+}
+
+function warning(file: string, message: string, line = 1): Diagnostic {
+  return { file, line, severity: "warning", message };
+}

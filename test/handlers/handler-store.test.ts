@@ -1,0 +1,122 @@
+import { rmSync, writeFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { currentUser } from "../../src/execute/system-users.js";
+import { HandlerStore } from "../../src/handlers/handler-store.js";
+import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
+import { doc, printed, writeScripts } from "./load-helpers.js";
+
+let root: TempRoot;
+let store: HandlerStore;
+beforeEach(() => {
+  root = makeTempRoot();
+  writeScripts(root);
+  store = new HandlerStore(root.handlersDir, currentUser(), { agentIsRoot: false });
+});
+afterEach(() => root.cleanup());
+
+const ids = () =>
+  store
+    .current()
+    .all()
+    .map((h) => h.id);
+const matched = () =>
+  store
+    .current()
+    .match({ event: "client_create", params: {} })
+    .map((m) => m.handler.id);
+
+describe("HandlerStore", () => {
+  it("is empty before the first load", () => {
+    expect(ids()).toEqual([]);
+  });
+
+  it("keeps the last good handlers of a file whose edit breaks it, until it loads again", () => {
+    const a = root.write("handlers.d/a.yaml", `${doc(root, "a1")}---\n${doc(root, "a2")}`);
+    root.write("handlers.d/b.yaml", doc(root, "b1"));
+    expect(store.reload()).toMatchObject({
+      keptLastGood: [],
+      failed: [],
+      removed: [],
+      handlers: 3,
+    });
+
+    writeFileSync(a, `${doc(root, "a1-new")}---\n${doc(root, "a2", "priority: urgent\n")}`);
+    const broken = store.reload();
+    expect(broken.keptLastGood).toEqual([a]);
+    expect(printed(root, broken)).toEqual([
+      'handlers.d/a.yaml:8: error: priority must be 0..100 or lowest|low|normal|high|highest, got "urgent"',
+      "handlers.d/a.yaml:1: warning: the file failed to load; the 2 handler(s) of its last good version stay active until it loads again",
+    ]);
+    expect(ids()).toEqual(["a1", "a2", "b1"]);
+    expect(store.fileStates().get(a)?.status).toBe("retained");
+
+    // Broken twice in a row: still the last good version, not nothing.
+    writeFileSync(a, "event: [oops\n");
+    expect(store.reload().keptLastGood).toEqual([a]);
+    expect(ids()).toEqual(["a1", "a2", "b1"]);
+
+    writeFileSync(a, doc(root, "a1-new"));
+    expect(store.reload()).toMatchObject({ keptLastGood: [], diagnostics: [] });
+    expect(ids()).toEqual(["a1-new", "b1"]);
+  });
+
+  it("drops the handlers of a removed file and leaves the others alone", () => {
+    const a = root.write("handlers.d/a.yaml", doc(root, "a1"));
+    root.write("handlers.d/b.yaml", doc(root, "b1"));
+    store.reload();
+    rmSync(a);
+    expect(store.reload()).toMatchObject({ removed: [a], handlers: 1 });
+    expect(ids()).toEqual(["b1"]);
+  });
+
+  it("activates nothing from a file that never loaded", () => {
+    const bad = root.write("handlers.d/bad.yaml", "event: client_create\n");
+    expect(store.reload()).toMatchObject({ failed: [bad], keptLastGood: [], handlers: 0 });
+    expect(store.fileStates().get(bad)?.status).toBe("failed");
+  });
+
+  it("gives an event the set current when it was claimed, whatever reloads follow", () => {
+    const a = root.write("handlers.d/a.yaml", doc(root, "old"));
+    store.reload();
+    const claimed = store.current();
+    writeFileSync(a, doc(root, "new"));
+    store.reload();
+    expect(claimed.all().map((h) => h.id)).toEqual(["old"]);
+    expect(ids()).toEqual(["new"]);
+  });
+
+  it("keeps a retained file in its place in the run order when files are added before it", () => {
+    const b = root.write("handlers.d/b.yaml", doc(root, "b"));
+    store.reload();
+    writeFileSync(b, "event: [oops\n");
+    root.write("handlers.d/a.yaml", doc(root, "a"));
+    root.write("handlers.d/c.yaml", doc(root, "c"));
+    store.reload();
+    expect(matched()).toEqual(["a", "b", "c"]);
+    expect(store.current().get("b")?.fileIndex).toBe(1);
+  });
+
+  it("drops kept handlers whose id an earlier file has taken since", () => {
+    const b = root.write("handlers.d/b.yaml", doc(root, "shared"));
+    store.reload();
+    writeFileSync(b, "event: [oops\n");
+    root.write("handlers.d/a.yaml", doc(root, "shared"));
+    const report = store.reload();
+    expect(ids()).toEqual(["shared"]);
+    expect(store.current().get("shared")?.file).toBe(root.path("handlers.d/a.yaml"));
+    expect(report.failed).toEqual([b]);
+    expect(printed(root, report).at(-1)).toBe(
+      `handlers.d/b.yaml:1: warning: its last good version is dropped too: handler id "shared" is now defined in ${root.path("handlers.d/a.yaml")}`,
+    );
+  });
+
+  it("keeps every file's handlers when the directory cannot be listed", () => {
+    const a = root.write("handlers.d/a.yaml", doc(root, "a"));
+    store.reload();
+    rmSync(root.handlersDir, { recursive: true });
+    writeFileSync(root.handlersDir, "not a directory");
+    const report = store.reload();
+    expect(report.keptLastGood).toEqual([a]);
+    expect(ids()).toEqual(["a"]);
+  });
+});
