@@ -34,7 +34,9 @@ export function validateEvent(document: unknown, meta: EventFileMeta): EvhEvent 
   const occurredAt = fields.has("occurred_at")
     ? parseOccurredAt(fields.get("occurred_at"))
     : meta.mtime.toISOString();
-  const params = fields.has("params") ? validateParams(fields.get("params")) : Object.create(null);
+  const params: Record<string, string> = fields.has("params")
+    ? validateParams(fields.get("params"))
+    : Object.create(null);
   return Object.freeze({
     event,
     id,

@@ -16,7 +16,7 @@ const MARKERS = new Set(["\u0002", "\u0018", SCALAR_MARKER]);
  * - tags (`!foo`, `!!python/object`): the yaml package would only warn and
  *   read the node as a plain string, hiding the producer's mistake;
  * - directives (`%YAML 1.1`, `%TAG`): they change how the rest is read;
- * - deep nesting: 20 KB of `[` crashes yaml's pretty error printer, and 1 MB
+ * - deep nesting: 10 KB of `[` makes yaml's pretty error printer crash V8, and 1 MB
  *   of it costs the parser half a GB. The lexer streams in constant memory.
  *
  * Depth is counted as open flow brackets plus the block indicators (`- `,

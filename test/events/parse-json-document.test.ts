@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { locateJsonSyntaxError } from "../../src/events/json-syntax-error.js";
 import { parseJsonDocument } from "../../src/events/parse-json-document.js";
 import { reasonOf } from "./reason-of.js";
@@ -23,6 +23,17 @@ describe("parseJsonDocument", () => {
     expect(reasonOf(() => parseJsonDocument(broken))).toBe(
       'invalid JSON at line 1 column 100001: unexpected word "x" (strings need double quotes)',
     );
+  });
+
+  it("reports an engine that gives up on nesting (RangeError) as too deep", () => {
+    const spy = vi.spyOn(JSON, "parse").mockImplementationOnce(() => {
+      throw new RangeError("Maximum call stack size exceeded");
+    });
+    try {
+      expect(reasonOf(() => parseJsonDocument("[[[]]]"))).toBe("JSON nesting too deep");
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it.each([
