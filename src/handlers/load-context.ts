@@ -1,3 +1,4 @@
+import { type Catalogue, getCatalogue } from "../events/catalogue.js";
 import { lookupUser, type SystemUser } from "../execute/system-users.js";
 import type { EventLookup, ParseContext } from "./parse-context.js";
 import { checkProgram } from "./program-path.js";
@@ -10,7 +11,7 @@ export interface LoadContext extends ParseContext {
 
 /** What may be overridden; everything else comes from the real system. */
 export interface LoadOptions {
-  /** The catalogue's verdict on an event id. @defaultValue every id known (no catalogue warnings) */
+  /** The catalogue's verdict on an event id. @defaultValue the built-in catalogue (SPEC §7) */
   readonly knownEvent?: (id: string) => EventLookup;
   /** @defaultValue the account database (`/etc/passwd`, then `getent`) */
   readonly lookupUser?: (nameOrUid: string) => SystemUser | undefined;
@@ -31,9 +32,17 @@ export function createLoadContext(agentUser: SystemUser, options: LoadOptions = 
     agentIsRoot: options.agentIsRoot ?? agentUser.uid === 0,
     lookupUser: options.lookupUser ?? ((nameOrUid) => lookupUser(nameOrUid)),
     programCheck: options.programCheck ?? checkProgram,
-    knownEvent: options.knownEvent ?? (() => ({ known: true })),
+    // Read lazily: a context made for a command that never loads handlers costs nothing.
+    knownEvent: options.knownEvent ?? ((id) => catalogueLookup(getCatalogue(), id)),
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_HANDLER_FILE_BYTES,
   };
+}
+
+/** What a catalogue says about an event id, as the parser asks it. */
+export function catalogueLookup(catalogue: Catalogue, id: string): EventLookup {
+  if (catalogue.find(id) !== undefined) return { known: true };
+  const suggestion = catalogue.suggest(id);
+  return suggestion === undefined ? { known: false } : { known: false, suggestion };
 }
 
 /**

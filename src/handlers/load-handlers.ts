@@ -60,13 +60,16 @@ export function loadHandlerDir(
     for (const state of previous?.values() ?? []) {
       files.set(state.file, { ...state, status: retainedStatus(state), diagnostics: [] });
     }
-    return assemble(files, [listing.error]);
+    return {
+      handlers: [...files.values()].flatMap((s) => s.handlers),
+      diagnostics: [listing.error],
+      files,
+    };
   }
-  const dirDiagnostics: Diagnostic[] = listing.missing
+  const diagnostics: Diagnostic[] = listing.missing
     ? [warning(root, `handlers directory ${root} does not exist; no handlers loaded`)]
     : [];
   const dirRefusal = ctx.agentIsRoot ? directoryProblem(root) : undefined;
-
   const files = new Map<string, FileState>();
   const owners = new Map<string, Handler>();
   listing.names.forEach((name, fileIndex) => {
@@ -75,50 +78,61 @@ export function loadHandlerDir(
       ? { handlers: [], diagnostics: [error(file, dirRefusal)] }
       : loadFile(file, fileIndex, ctx);
     if (fresh === undefined) return;
-    const diagnostics = [...fresh.diagnostics];
-    if (!diagnostics.some(isError)) diagnostics.push(...duplicateIds(fresh.handlers, owners));
-    const failed = diagnostics.some(isError);
-    const handlers = failed
-      ? keepUnclaimed(reindex(previous?.get(file)?.handlers ?? [], fileIndex), owners, diagnostics)
-      : fresh.handlers;
-    if (failed && handlers.length > 0) {
-      diagnostics.push(
-        warning(
-          file,
-          `the file failed to load; the ${handlers.length} handler(s) of its last good version stay active until it loads again`,
-        ),
-      );
+    if ("ignored" in fresh) {
+      diagnostics.push(fresh.ignored);
+      return;
     }
-    for (const handler of handlers) owners.set(handler.id, handler);
-    files.set(file, {
-      file,
-      status: !failed ? "loaded" : handlers.length > 0 ? "retained" : "failed",
-      handlers,
-      diagnostics,
-    });
+    const state = settle(file, fileIndex, fresh, previous?.get(file), owners);
+    for (const handler of state.handlers) owners.set(handler.id, handler);
+    files.set(file, state);
+    diagnostics.push(...state.diagnostics);
   });
-  return assemble(files, dirDiagnostics);
+  return { handlers: [...files.values()].flatMap((s) => s.handlers), diagnostics, files };
 }
 
-function assemble(files: Map<string, FileState>, extra: Diagnostic[]): LoadResult {
-  const states = [...files.values()];
-  return {
-    handlers: states.flatMap((s) => s.handlers),
-    diagnostics: [...extra, ...states.flatMap((s) => s.diagnostics)],
-    files,
-  };
+/** What a file contributes: its fresh handlers, or when it failed, its last good ones. */
+function settle(
+  file: string,
+  fileIndex: number,
+  fresh: Parsed,
+  previous: FileState | undefined,
+  owners: ReadonlyMap<string, Handler>,
+): FileState {
+  const diagnostics = [...fresh.diagnostics];
+  if (!diagnostics.some(isError)) diagnostics.push(...duplicateIds(fresh.handlers, owners));
+  if (!diagnostics.some(isError)) {
+    return { file, status: "loaded", handlers: fresh.handlers, diagnostics };
+  }
+  const kept = reindex(previous?.handlers ?? [], fileIndex);
+  const handlers = keepUnclaimed(kept, owners, diagnostics);
+  if (handlers.length === 0) return { file, status: "failed", handlers, diagnostics };
+  diagnostics.push(
+    warning(
+      file,
+      `the file failed to load; the ${handlers.length} handler(s) of its last good version stay active until it loads again`,
+    ),
+  );
+  return { file, status: "retained", handlers, diagnostics };
 }
 
 function retainedStatus(state: FileState): FileStatus {
   return state.handlers.length > 0 ? "retained" : "failed";
 }
 
-/** One file read and parsed; undefined when it is not a handler file after all (gone, a directory). */
+interface Parsed {
+  readonly handlers: Handler[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * One file read and parsed; `ignored` when it is not a file (a directory
+ * named x.yaml), undefined when it vanished since the listing.
+ */
 function loadFile(
   file: string,
   fileIndex: number,
   ctx: LoadContext,
-): { handlers: Handler[]; diagnostics: Diagnostic[] } | undefined {
+): Parsed | { ignored: Diagnostic } | undefined {
   const read = readHandlerFile(file, {
     maxBytes: ctx.maxFileBytes,
     requireRootOwned: ctx.agentIsRoot,
@@ -128,7 +142,7 @@ function loadFile(
     case "gone":
       return undefined;
     case "ignored":
-      return { handlers: [], diagnostics: [warning(file, read.message)] };
+      return { ignored: warning(file, read.message) };
     case "error":
       return { handlers: [], diagnostics: [error(file, read.message, read.line)] };
     case "text":

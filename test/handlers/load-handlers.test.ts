@@ -118,6 +118,13 @@ describe("loadHandlerDir", () => {
     expect(result.files.get(root.path("handlers.d/a.yaml"))?.status).toBe("loaded");
   });
 
+  it("asks the built-in catalogue by default", () => {
+    root.write("handlers.d/a.yaml", doc(root, "a").replace("client_create", "client_creat"));
+    expect(printed(root, load())).toEqual([
+      'handlers.d/a.yaml:2: warning: event "client_creat" is not in the catalogue of known events (did you mean "client_create"?)',
+    ]);
+  });
+
   it("refuses files over the size limit and files that are not UTF-8", () => {
     root.write("handlers.d/big.yaml", `${doc(root, "big")}# ${"x".repeat(200)}\n`);
     root.write(
