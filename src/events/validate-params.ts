@@ -8,6 +8,51 @@ import { mapEntries } from "./map-entries.js";
 const RESERVED_PREFIX = "EVH_";
 
 /**
+ * Names a param may not take because, passed as an environment variable, it
+ * would change how the handler runs rather than what it is told: the clean
+ * base environment of SPEC §4, the dynamic loader's and the shells' startup
+ * variables. Plesk's own params all start with OLD_ or NEW_; a producer that
+ * can write to spool/new/ must still not be able to preload a library into a
+ * handler that runs as root.
+ */
+const ENVIRONMENT_NAMES = new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "IFS",
+  "ENV",
+  "BASH_ENV",
+  "CDPATH",
+  "PS4",
+  "SHELLOPTS",
+  "BASHOPTS",
+  "GLOBIGNORE",
+  "PYTHONPATH",
+  "PYTHONSTARTUP",
+  "PERL5LIB",
+  "PERL5OPT",
+  "RUBYLIB",
+  "RUBYOPT",
+  "NODE_OPTIONS",
+  "NODE_PATH",
+  "GCONV_PATH",
+  "TMPDIR",
+]);
+const ENVIRONMENT_PREFIXES = ["LD_", "LC_", "MALLOC_", "BASH_FUNC_", "GLIBC_"];
+
+/** Whether a param name would override the handler's environment (refused). */
+export function isEnvironmentName(name: string): boolean {
+  return (
+    ENVIRONMENT_NAMES.has(name) || ENVIRONMENT_PREFIXES.some((prefix) => name.startsWith(prefix))
+  );
+}
+
+/**
  * `params` as handlers get them (SPEC §2): a flat map of names to strings,
  * numbers and booleans turned into their `String()` text. The result has a
  * null prototype, so no name (not even `__proto__`, which fails the name
@@ -43,6 +88,11 @@ function checkName(name: string): void {
   if (name.startsWith(RESERVED_PREFIX)) {
     throw new EventDecodeError(
       `param ${name} uses the reserved prefix ${RESERVED_PREFIX} (evh sets EVH_* variables itself)`,
+    );
+  }
+  if (isEnvironmentName(name)) {
+    throw new EventDecodeError(
+      `param ${name} is reserved: it would override the handler's environment (PATH, HOME, LD_*, LC_*, ... are refused)`,
     );
   }
 }

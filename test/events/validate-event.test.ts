@@ -159,6 +159,10 @@ describe("params", () => {
       { EVH_EVENT: "x" },
       "param EVH_EVENT uses the reserved prefix EVH_ (evh sets EVH_* variables itself)",
     ],
+    ...["LD_PRELOAD", "PATH", "HOME", "BASH_ENV", "LC_ALL", "IFS"].map((name) => [
+      { [name]: "/tmp/evil.so" },
+      `param ${name} is reserved: it would override the handler's environment (PATH, HOME, LD_*, LC_*, ... are refused)`,
+    ]),
     [{ NEW_X: ["a"] }, "param NEW_X value is a list; values must be strings, numbers or booleans"],
     [
       { NEW_X: { a: 1 } },
