@@ -9,6 +9,10 @@ export interface ClaimedEvent {
   readonly event: EvhEvent;
   /** SPEC §5 ordering key. */
   readonly key: string;
+  /** IDN `<NAME>_ASCII` variables of its domain params, computed once (SPEC §4). */
+  readonly asciiVars: Readonly<Record<string, string>>;
+  /** Domain params whose value is not a valid domain name (warned about). */
+  readonly invalidDomains: readonly string[];
   /** `cur` when it was resumed at start (left over by a previous agent). */
   readonly origin: "new" | "cur";
 }

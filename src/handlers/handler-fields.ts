@@ -101,9 +101,16 @@ export function parseEncoding(entry: Entry, report: DocumentReport): string | un
   return undefined;
 }
 
-export function parseCwd(entry: Entry, report: DocumentReport): string | undefined {
+export function parseCwd(
+  entry: Entry,
+  report: DocumentReport,
+  baseDir: string | undefined,
+): string | undefined {
   const value = stringValue(entry.value);
-  if (value !== undefined && path.isAbsolute(value) && !value.includes("\0")) return value;
+  if (value !== undefined && value !== "" && !value.includes("\0")) {
+    if (path.isAbsolute(value)) return value;
+    if (baseDir !== undefined) return path.resolve(baseDir, value);
+  }
   report.error(entry.line, `cwd must be an absolute path, got ${describe(entry.value)}`);
   return undefined;
 }

@@ -21,6 +21,8 @@ export interface LoadOptions {
   readonly agentIsRoot?: boolean;
   /** @defaultValue 1 MiB */
   readonly maxFileBytes?: number;
+  /** The evh root, for relative paths in handlers. @defaultValue none */
+  readonly baseDir?: string;
 }
 
 export const DEFAULT_MAX_HANDLER_FILE_BYTES = 1024 * 1024;
@@ -35,6 +37,7 @@ export function createLoadContext(agentUser: SystemUser, options: LoadOptions = 
     // Read lazily: a context made for a command that never loads handlers costs nothing.
     knownEvent: options.knownEvent ?? ((id) => catalogueLookup(getCatalogue(), id)),
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_HANDLER_FILE_BYTES,
+    ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
   };
 }
 

@@ -26,4 +26,10 @@ export interface ParseContext {
   programCheck(program: string, cwd: string): string | undefined;
   /** The catalogue's verdict on an event id. */
   knownEvent(id: string): EventLookup;
+  /**
+   * The evh root: a relative `cwd`, and a relative program path (one with a
+   * `/`), are resolved against it at load time, so a handler means the same
+   * thing whoever it runs as. @defaultValue none: relative paths are errors
+   */
+  readonly baseDir?: string;
 }

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { isMap, type YAMLMap } from "yaml";
 import { didYouMean, hint } from "./did-you-mean.js";
 import type { Handler, WhenCondition } from "./handler.js";
@@ -90,10 +91,11 @@ export function parseHandlerDocument(
   // null: not given (the agent's own user, its home); undefined: given but invalid.
   const user = optional("user", (e) => parseUser(e, report, ctx), null);
   const shell = optional("shell", (e) => parseBoolean(e, report), false);
-  const cwd = optional("cwd", (e) => parseCwd(e, report), null);
+  const cwd = optional("cwd", (e) => parseCwd(e, report, ctx.baseDir), null);
   const commandEntry = required("command");
-  const command =
+  const parsed =
     commandEntry && shell !== undefined ? parseCommand(commandEntry, shell, report) : undefined;
+  const command = parsed && !shell ? anchorProgram(parsed, ctx.baseDir) : parsed;
   const timeoutMs = optional("timeout", (e) => parseDurationEntry(e, report), DEFAULT_TIMEOUT_MS);
   const enabled = optional("enabled", (e) => parseBoolean(e, report), true);
   const when = optional("when", (e) => parseWhen(e, report), [] as WhenCondition[]);
@@ -175,6 +177,13 @@ function keyedEntries(
     }
   }
   return { entries: known, typos };
+}
+
+/** `examples/x.sh` → `<root>/examples/x.sh`; bare names stay for the PATH search. */
+function anchorProgram(command: Command, baseDir: string | undefined): Command {
+  const program = command.argv[0] as string;
+  if (baseDir === undefined || !program.includes("/") || path.isAbsolute(program)) return command;
+  return { ...command, argv: [path.resolve(baseDir, program), ...command.argv.slice(1)] };
 }
 
 function checkProgram(

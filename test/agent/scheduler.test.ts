@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { Scheduler } from "../../src/agent/scheduler.js";
 
-const ev = (name: string, key: string) => ({ name, key });
+type Item = { name: string; key: string };
+const ev = (name: string, key: string): Item => ({ name, key });
 
 describe("Scheduler", () => {
   it("starts at most `concurrency` events", () => {
-    const s = new Scheduler(2);
+    const s = new Scheduler<Item>(2);
     for (const e of [ev("a", "1"), ev("b", "2"), ev("c", "3")]) s.add(e);
     expect(s.take().map((e) => e.name)).toEqual(["a", "b"]);
     expect(s.take()).toEqual([]);
@@ -14,7 +15,7 @@ describe("Scheduler", () => {
   });
 
   it("never overlaps two events of one key, and keeps each key in arrival order", () => {
-    const s = new Scheduler(3);
+    const s = new Scheduler<Item>(3);
     const items = [ev("a1", "A"), ev("a2", "A"), ev("b1", "B"), ev("a3", "A"), ev("c1", "C")];
     for (const e of items) s.add(e);
     const first = s.take();
@@ -26,7 +27,7 @@ describe("Scheduler", () => {
   });
 
   it("with concurrency 1 runs everything in arrival order", () => {
-    const s = new Scheduler(1);
+    const s = new Scheduler<Item>(1);
     for (const e of [ev("x", "1"), ev("y", "2"), ev("z", "1")]) s.add(e);
     const order: string[] = [];
     for (let batch = s.take(); batch.length > 0; batch = s.take()) {

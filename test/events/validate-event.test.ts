@@ -159,7 +159,7 @@ describe("params", () => {
       { EVH_EVENT: "x" },
       "param EVH_EVENT uses the reserved prefix EVH_ (evh sets EVH_* variables itself)",
     ],
-    ...["LD_PRELOAD", "PATH", "HOME", "BASH_ENV", "LC_ALL", "IFS"].map((name) => [
+    ...["LD_PRELOAD", "PATH", "HOME", "BASH_ENV", "LC_ALL", "IFS"].map((name): [object, string] => [
       { [name]: "/tmp/evil.so" },
       `param ${name} is reserved: it would override the handler's environment (PATH, HOME, LD_*, LC_*, ... are refused)`,
     ]),

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ALICE, aliceContext, NOBODY, parseOne, problems, ROOT } from "./parse-helpers.js";
+import {
+  ALICE,
+  aliceContext,
+  fakeContext,
+  NOBODY,
+  parseOne,
+  problems,
+  ROOT,
+} from "./parse-helpers.js";
 
 const base = "event: client_create\ncommand: /bin/true\n";
 const one = (extra: string) => parseOne(base + extra);
@@ -188,5 +196,31 @@ describe("stdin, encoding, cwd", () => {
     ["[/a]", "a list"],
   ])("refuses cwd: %s", (value, got) => {
     expect(problems(`cwd: ${value}\n`)).toEqual([`${P} cwd must be an absolute path, got ${got}`]);
+  });
+});
+
+describe("relative paths", () => {
+  const rooted = fakeContext({ baseDir: "/srv/evh" });
+
+  it("resolve a relative cwd and a relative program path against the evh root", () => {
+    const handler = parseOne(
+      "event: client_create\ncommand: examples/log.sh <new_login_name>\ncwd: work/tmp\n",
+      rooted,
+    );
+    expect(handler.cwd).toBe("/srv/evh/work/tmp");
+    expect(handler.argv).toEqual(["/srv/evh/examples/log.sh", "<new_login_name>"]);
+  });
+
+  it("leave bare program names to the PATH search and absolute paths alone", () => {
+    expect(parseOne("event: client_create\ncommand: logger hi\ncwd: /opt\n", rooted)).toMatchObject(
+      {
+        argv: ["logger", "hi"],
+        cwd: "/opt",
+      },
+    );
+  });
+
+  it("stay errors when no root is known", () => {
+    expect(problems("cwd: work\n")).toEqual([`${P} cwd must be an absolute path, got "work"`]);
   });
 });

@@ -1,0 +1,348 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { EvhConfig } from "../config/config.js";
+import { EventDecodeError, errnoCode, toError } from "../errors/evh-error.js";
+import { getCatalogue } from "../events/catalogue.js";
+import { classifyEventFileName } from "../events/decode-event-file.js";
+import { currentUser } from "../execute/system-users.js";
+import { HandlerStore } from "../handlers/handler-store.js";
+import { Journal } from "../record/journal.js";
+import type { AgentLogger } from "../record/logger.js";
+import { Redactor } from "../record/redact.js";
+import { Spool, type SpoolEntry } from "../spool/spool.js";
+import type { ClaimedEvent } from "./claimed-event.js";
+import { decodeClaimed } from "./decode-claimed.js";
+import { acquireInstanceLock } from "./instance-lock.js";
+import { Intake } from "./intake.js";
+import { logPlacement, logRun, warnAboutParams } from "./log-events.js";
+import { processEvent } from "./process-event.js";
+import { quarantine } from "./quarantine.js";
+import { makeRunner } from "./runner.js";
+import { Scheduler } from "./scheduler.js";
+import { watchHandlers } from "./watch-handlers.js";
+
+/** Claimed-and-decoded events kept ready beyond the running ones: enough to fill free slots at once. */
+const LOOKAHEAD_PER_SLOT = 4;
+/** Pause after a transient error (EMFILE, EIO) before the loop tries again. */
+const TRANSIENT_BACKOFF_MS = 1000;
+
+/**
+ * The agent: one loop owns the concurrency slots; intake, handler reloads,
+ * settle timers and finished events only wake it (STYLE: the loop).
+ */
+export class Agent {
+  private readonly abort = new AbortController();
+  private stopping = false;
+  private closing: Promise<void> | undefined;
+  private readonly scheduler: Scheduler<ClaimedEvent>;
+  private readonly intake: Intake;
+  /** Names in cur/ waiting to be decoded; resumed ones first. */
+  private readonly toDecode: { name: string; origin: "new" | "cur"; second: boolean }[] = [];
+  private readonly settling = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private loopDone: Promise<void> | undefined;
+  private stopWatchingHandlers: (() => Promise<void>) | undefined;
+  private readonly runner: ReturnType<typeof makeRunner>;
+
+  private constructor(
+    readonly config: EvhConfig,
+    private readonly log: AgentLogger,
+    private readonly spool: Spool,
+    private readonly journal: Journal,
+    private readonly handlers: HandlerStore,
+    private readonly releaseLock: () => Promise<void>,
+  ) {
+    this.scheduler = new Scheduler(config.concurrency);
+    this.runner = makeRunner({
+      config,
+      spool,
+      redactor: new Redactor(config.redact),
+      signal: this.abort.signal,
+    });
+    this.intake = new Intake(
+      spool,
+      () => this.wake(),
+      (error) => this.transient("scanning spool/new", error),
+    );
+  }
+
+  /** Takes the instance lock, prepares the spool, loads handlers, resumes cur/ and starts the loop. */
+  static async start(config: EvhConfig, log: AgentLogger): Promise<Agent> {
+    const releaseLock = await acquireInstanceLock(config.varDir);
+    try {
+      const spool = new Spool(config.spoolDir);
+      await spool.ensure();
+      const present = new Set<string>();
+      for (const state of ["new", "cur", "failed"] as const) {
+        for (const entry of await spool.list(state)) present.add(entry.name);
+      }
+      const journal = await Journal.open(config.varDir, {
+        dedupeWindowMs: config.dedupeWindowMs,
+        exists: (name) => present.has(name),
+      });
+      const handlers = new HandlerStore(config.handlersDir, currentUser(), {
+        baseDir: config.root,
+      });
+      const agent = new Agent(config, log, spool, journal, handlers, releaseLock);
+      agent.reload("start");
+      const hidden = (name: string) => classifyEventFileName(name) === "hidden";
+      for (const entry of await spool.list("cur", hidden)) {
+        agent.toDecode.push({ name: entry.name, origin: "cur", second: false });
+      }
+      agent.stopWatchingHandlers = watchHandlers(config.handlersDir, () => agent.reload("change"));
+      agent.intake.start(config.rescanIntervalMs);
+      await agent.intake.scan();
+      agent.loopDone = agent.loop();
+      log.logger.info(
+        `agent ready: root ${config.root}, ${handlers.current().all().length} handlers, ` +
+          `concurrency ${config.concurrency}, ${agent.toDecode.length} events resumed from cur/`,
+      );
+      return agent;
+    } catch (error) {
+      await releaseLock();
+      throw error;
+    }
+  }
+
+  /** Reloads handlers.d/ (on change and SIGHUP); running events keep the set they were claimed with. */
+  reload(why: "start" | "change" | "signal"): void {
+    const report = this.handlers.reload();
+    for (const d of report.diagnostics) {
+      const line = `${path.relative(this.config.root, d.file) || d.file}:${d.line}: ${d.message}`;
+      this.log.logger.log(d.severity === "error" ? "error" : "warn", line, { file: d.file });
+    }
+    const kept = report.keptLastGood.map((f) => path.relative(this.config.root, f) || f);
+    const keptText = kept.length > 0 ? `; last good version kept for ${kept.join(", ")}` : "";
+    this.log.logger.info(
+      `handlers ${why === "start" ? "loaded" : "reloaded"}: ${report.handlers} active${keptText}`,
+    );
+  }
+
+  /** Reopens the log file (logrotate) and reloads handlers. */
+  hangup(): void {
+    this.log.reopen();
+    this.reload("signal");
+  }
+
+  /**
+   * Two-phase, idempotent shutdown (SPEC §5): stop taking events and starting
+   * handlers, let running ones finish within the grace period, then kill
+   * them. Events not finished stay in cur/ and resume at the next start.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.stopping = true;
+      this.wake();
+      for (const timer of this.settling.values()) clearTimeout(timer);
+      await Promise.all([this.intake.stop(), this.stopWatchingHandlers?.()]);
+      if (this.running.size > 0) {
+        this.log.logger.info("stopping: waiting for running handlers", {
+          running: this.running.size,
+          grace_ms: this.config.graceMs,
+        });
+        let timer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<"timeout">((resolve) => {
+          timer = setTimeout(() => resolve("timeout"), this.config.graceMs);
+        });
+        const drained = Promise.allSettled([...this.running]).then(() => "drained" as const);
+        if ((await Promise.race([drained, graceOver])) === "timeout") {
+          this.log.logger.warn("grace period over: killing running handlers");
+          this.abort.abort();
+          await drained;
+        }
+        clearTimeout(timer);
+      }
+      await this.loopDone;
+      await this.journal.close();
+      await this.releaseLock();
+      this.log.logger.info("agent stopped");
+    })();
+    return this.closing;
+  }
+
+  private wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.fill();
+        this.dispatch();
+      } catch (error) {
+        this.transient("processing the spool", toError(error));
+        await new Promise((resolve) => setTimeout(resolve, TRANSIENT_BACKOFF_MS));
+      }
+      if (!this.woken && !this.stopping) {
+        await new Promise<void>((resolve) => {
+          this.wakeUp = resolve;
+        });
+      }
+      this.wakeUp = undefined;
+      this.woken = false;
+    }
+  }
+
+  /** Claims and decodes events until enough wait ready for the free slots. */
+  private async fill(): Promise<void> {
+    const want = this.config.concurrency * LOOKAHEAD_PER_SLOT;
+    while (!this.stopping && this.scheduler.queued < want) {
+      const next = this.toDecode.shift();
+      if (next) {
+        await this.decode(next);
+        continue;
+      }
+      const entry = this.intake.next();
+      if (!entry) return;
+      await this.claim(entry);
+    }
+  }
+
+  /** new/ → cur/, or straight to failed/ for what cannot be an event. */
+  private async claim(entry: SpoolEntry): Promise<void> {
+    try {
+      if (entry.kind !== "file") {
+        await this.reject(
+          entry.name,
+          "new",
+          new EventDecodeError(`not a regular file: ${entry.kind}`),
+        );
+        return;
+      }
+      if (classifyEventFileName(entry.name) === "unsupported") {
+        await this.reject(
+          entry.name,
+          "new",
+          new EventDecodeError("unsupported file type", "event files end in .json, .yaml or .yml"),
+        );
+        return;
+      }
+      const name = await this.spool.move(entry.name, "new", "cur");
+      this.toDecode.push({ name, origin: "new", second: false });
+    } catch (error) {
+      if (errnoCode(error) === "ENOENT") return; // taken or removed meanwhile: nothing to do
+      this.intake.putBack(entry);
+      throw error;
+    }
+  }
+
+  private async decode(item: {
+    name: string;
+    origin: "new" | "cur";
+    second: boolean;
+  }): Promise<void> {
+    let claimed: ClaimedEvent;
+    try {
+      claimed = await decodeClaimed(this.spool, this.config, item.name, item.origin);
+    } catch (error) {
+      if (errnoCode(error) === "ENOENT") return;
+      if (!(error instanceof EventDecodeError)) {
+        this.toDecode.unshift(item);
+        throw error;
+      }
+      if (!item.second && !error.reason.startsWith("not a regular file")) {
+        // A writer that skipped tmp/ may still be writing: look once more after the settle delay.
+        const timer = setTimeout(() => {
+          this.settling.delete(item.name);
+          this.toDecode.push({ ...item, second: true });
+          this.wake();
+        }, this.config.settleDelayMs);
+        this.settling.set(item.name, timer);
+        return;
+      }
+      await this.reject(item.name, "cur", error);
+      return;
+    }
+    if (claimed.event.id !== undefined && this.journal.isDuplicate(claimed.event.id)) {
+      await this.spool.remove("cur", claimed.name);
+      this.log.logger.info("duplicate event dropped", {
+        file: claimed.name,
+        event: claimed.event.event,
+        event_id: claimed.event.eventId,
+        reason: `id ${claimed.event.id} already completed within dedupe_window`,
+      });
+      return;
+    }
+    this.scheduler.add(claimed);
+  }
+
+  private async reject(name: string, from: "new" | "cur", error: EventDecodeError): Promise<void> {
+    const result = await quarantine(this.spool, name, from, error);
+    const detail = error.detail ? `: ${error.detail}` : "";
+    if ("placed" in result) {
+      this.log.logger.warn(`quarantined ${name}: ${error.reason}${detail}`, {
+        file: result.placed,
+        reason: error.reason,
+      });
+    } else {
+      this.log.logger.error(
+        `removed ${name} (could not move it to failed/: ${result.because}): ${error.reason}`,
+        {
+          file: name,
+          reason: error.reason,
+        },
+      );
+    }
+  }
+
+  private dispatch(): void {
+    for (const claimed of this.scheduler.take()) {
+      const run = this.runEvent(claimed).finally(() => {
+        this.scheduler.finish(claimed);
+        this.running.delete(run);
+        this.wake();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async runEvent(claimed: ClaimedEvent): Promise<void> {
+    try {
+      warnAboutParams(this.log.logger, claimed, getCatalogue());
+      const result = await processEvent(claimed, {
+        config: this.config,
+        spool: this.spool,
+        journal: this.journal,
+        registry: this.handlers.current(),
+        stopping: () => this.stopping,
+        signal: this.abort.signal,
+        run: this.runner,
+        onAttempt: (c, record) => logRun(this.log.logger, c, record),
+        onPlaced: (c, result) => logPlacement(this.log.logger, c, result),
+      });
+      if (result.kind === "interrupted") {
+        this.log.logger.info("event left in cur/ for the next start", {
+          file: claimed.name,
+          event: claimed.event.event,
+        });
+      }
+    } catch (error) {
+      // The event stays in cur/ and the journal knows its progress: resume it after a pause.
+      this.transient(`processing ${claimed.name}`, toError(error));
+      const timer = setTimeout(() => {
+        this.settling.delete(claimed.name);
+        this.toDecode.push({ name: claimed.name, origin: "cur", second: false });
+        this.wake();
+      }, TRANSIENT_BACKOFF_MS);
+      this.settling.set(claimed.name, timer);
+    }
+  }
+
+  private transient(what: string, error: Error): void {
+    this.log.logger.error(`error ${what}: ${error.message}`, {
+      reason: errnoCode(error) ?? error.name,
+    });
+  }
+}
+
+/** Whether the root lock forbids root handlers right now (SPEC §4); checked before every root run. */
+export function rootLockFile(config: EvhConfig): string {
+  return path.join(config.varDir, "root.event_handler.lock");
+}
+
+export function rootLocked(config: EvhConfig): boolean {
+  return existsSync(rootLockFile(config));
+}

@@ -1,0 +1,85 @@
+import { watch as watchFiles } from "chokidar";
+import { classifyEventFileName } from "../events/decode-event-file.js";
+import type { Spool, SpoolEntry } from "../spool/spool.js";
+
+/**
+ * Finds event files in spool/new/. The watcher only nudges; a periodic rescan
+ * of the folder is the source of truth, since watchers miss events under load
+ * and while the agent is down. Each scan queues the names it has not seen
+ * yet, in mtime then name order, after those already queued: arrival order.
+ */
+export class Intake {
+  private readonly queue: SpoolEntry[] = [];
+  /** Names in new/ that are queued: a rescan must not queue them twice. */
+  private readonly queued = new Set<string>();
+  private scanning: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private watcher: ReturnType<typeof watchFiles> | undefined;
+
+  constructor(
+    private readonly spool: Spool,
+    private readonly onFound: () => void,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  /** Starts watching and the periodic rescan. */
+  start(rescanIntervalMs: number): void {
+    this.watcher = watchFiles(this.spool.path("new", ""), { ignoreInitial: true, depth: 0 });
+    this.watcher.on("add", () => this.scan());
+    this.watcher.on("error", (error) => this.onError(error as Error));
+    this.timer = setInterval(() => this.scan(), rescanIntervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.watcher?.close();
+    await this.scanning;
+  }
+
+  get size(): number {
+    return this.queue.length;
+  }
+
+  /** The next entry to claim, in arrival order. */
+  next(): SpoolEntry | undefined {
+    const entry = this.queue.shift();
+    if (entry) this.queued.delete(entry.name);
+    return entry;
+  }
+
+  /** Puts an entry back at the front (a transient error while claiming it). */
+  putBack(entry: SpoolEntry): void {
+    this.queue.unshift(entry);
+    this.queued.add(entry.name);
+  }
+
+  /** Lists new/ once (coalescing nudges that arrive while a scan runs). */
+  scan(): Promise<void> {
+    if (this.scanning) {
+      this.again = true;
+      return this.scanning;
+    }
+    this.scanning = (async () => {
+      do {
+        this.again = false;
+        try {
+          const found = await this.spool.list(
+            "new",
+            (name) => this.queued.has(name) || classifyEventFileName(name) === "hidden",
+          );
+          for (const entry of found) {
+            this.queued.add(entry.name);
+            this.queue.push(entry);
+          }
+          if (found.length > 0) this.onFound();
+        } catch (error) {
+          this.onError(error as Error);
+        }
+      } while (this.again);
+    })().finally(() => {
+      this.scanning = undefined;
+    });
+    return this.scanning;
+  }
+}

@@ -1,0 +1,57 @@
+import type { Logger } from "winston";
+import type { Catalogue } from "../events/catalogue.js";
+import type { RunRecord } from "../execute/outcome.js";
+import type { ClaimedEvent } from "./claimed-event.js";
+import type { EventResult } from "./process-event.js";
+
+/** The run record of SPEC §8: one log line per handler attempt. Output is already redacted. */
+export function logRun(logger: Logger, claimed: ClaimedEvent, r: RunRecord): void {
+  const level = r.outcome === "ok" ? "info" : "warn";
+  const why = r.error ? `: ${r.error}` : "";
+  logger.log(level, `handler ${r.handler} ${r.outcome}${why}`, {
+    event: claimed.event.event,
+    event_id: claimed.event.eventId,
+    handler: r.handler,
+    attempt: r.attempt,
+    outcome: r.outcome,
+    exit_code: r.exitCode,
+    signal: r.signal,
+    duration_ms: r.durationMs,
+    stdout: r.stdout,
+    stderr: r.stderr,
+  });
+}
+
+export function logPlacement(logger: Logger, claimed: ClaimedEvent, result: EventResult): void {
+  const base = { event: claimed.event.event, event_id: claimed.event.eventId, file: claimed.name };
+  switch (result.kind) {
+    case "done":
+      logger.info("event done", { ...base, handlers: result.outcomes.length });
+      break;
+    case "failed":
+      logger.warn(`event failed: ${result.reason}`, { ...base, reason: result.reason });
+      break;
+    case "interrupted":
+      break;
+    default: {
+      const never: never = result;
+      throw new Error(`unknown result ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Warnings that do not stop the event (SPEC §2, §4): missing required params, invalid domain names. */
+export function warnAboutParams(logger: Logger, claimed: ClaimedEvent, catalogue: Catalogue): void {
+  const { event } = claimed;
+  const base = { event: event.event, event_id: event.eventId, file: claimed.name };
+  const missing = catalogue.requiredParams(event.event).filter((name) => !(name in event.params));
+  if (missing.length > 0) {
+    logger.warn(
+      `event lacks required params ${missing.join(", ")}; running its handlers anyway`,
+      base,
+    );
+  }
+  for (const name of claimed.invalidDomains) {
+    logger.warn(`param ${name} is not a valid domain name; no ${name}_ASCII is passed`, base);
+  }
+}

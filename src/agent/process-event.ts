@@ -1,0 +1,132 @@
+import type { EvhConfig } from "../config/config.js";
+import type { HandlerOutcome, RunRecord } from "../execute/outcome.js";
+import { isFailure } from "../execute/outcome.js";
+import type { Handler } from "../handlers/handler.js";
+import type { Registry } from "../handlers/registry.js";
+import type { Journal } from "../record/journal.js";
+import { sidecarName, writeSidecar } from "../spool/sidecar.js";
+import type { Spool } from "../spool/spool.js";
+import type { ClaimedEvent } from "./claimed-event.js";
+import { planRound } from "./plan-round.js";
+
+/** What one event needs from the agent. */
+export interface EventContext {
+  readonly config: EvhConfig;
+  readonly spool: Spool;
+  readonly journal: Journal;
+  /** The handler set current when the event was claimed. */
+  readonly registry: Registry;
+  /** True once the agent stops taking work: no further handler starts. */
+  readonly stopping: () => boolean;
+  /** Aborted when the grace period is over: running handlers are killed. */
+  readonly signal: AbortSignal;
+  /** Runs one handler with its retries; reports each attempt. */
+  readonly run: (
+    handler: Handler,
+    claimed: ClaimedEvent,
+    onAttempt: (r: RunRecord) => void,
+  ) => Promise<HandlerOutcome>;
+  readonly onAttempt: (claimed: ClaimedEvent, record: RunRecord) => void;
+  readonly onPlaced: (claimed: ClaimedEvent, result: EventResult) => void;
+}
+
+export type EventResult =
+  | { kind: "done"; outcomes: readonly HandlerOutcome[] }
+  | { kind: "failed"; outcomes: readonly HandlerOutcome[]; reason: string }
+  /** Shutdown came first: the event stays in cur/ and resumes at the next start. */
+  | { kind: "interrupted" };
+
+/**
+ * Runs the matching handlers of one event one after another (priority, then
+ * file, then document order), journaling each final outcome before the next
+ * starts, then places the file: deleted or done/ when every outcome is ok,
+ * refused or skipped; failed/ with a sidecar otherwise (SPEC §4).
+ */
+export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Promise<EventResult> {
+  const { journal } = ctx;
+  const round = planRound(journal.progress(claimed.name), claimed.sha, claimed.origin);
+  if (round.kind === "completed") return place(claimed, [], ctx);
+  if (round.claim) await journal.claim(claimed.name, claimed.sha, round.plan);
+
+  const outcomes: HandlerOutcome[] = [];
+  for (const { handler, when } of ctx.registry.match(claimed.event)) {
+    const id = handler.id;
+    const earlier = round.progress?.outcomes.get(id);
+    if (round.plan !== null && !round.plan.includes(id)) {
+      // Not part of this retry: it ended ok/refused earlier, or was added since (then it does not run).
+      if (earlier) outcomes.push(earlier);
+      continue;
+    }
+    if (round.progress?.done.has(id) && earlier) {
+      outcomes.push(earlier);
+      continue;
+    }
+    if (!when) {
+      outcomes.push({
+        handler: id,
+        outcome: "skipped",
+        exit_code: null,
+        signal: null,
+        attempts: 0,
+      });
+      continue;
+    }
+    if (ctx.stopping()) return { kind: "interrupted" };
+    const outcome = await ctx.run(handler, claimed, (record) => ctx.onAttempt(claimed, record));
+    // Killed by the shutdown: not an outcome; the handler runs again at the next start.
+    if (ctx.signal.aborted && outcome.outcome !== "ok") return { kind: "interrupted" };
+    await journal.recordRun(claimed.name, claimed.sha, outcome);
+    outcomes.push(outcome);
+  }
+  return place(claimed, outcomes, ctx);
+}
+
+async function place(
+  claimed: ClaimedEvent,
+  outcomes: HandlerOutcome[],
+  ctx: EventContext,
+): Promise<EventResult> {
+  const { journal, spool, config } = ctx;
+  const failures = outcomes.filter((o) => isFailure(o.outcome));
+  if (failures.length === 0) {
+    await journal.end(claimed.name, claimed.sha, "ok", claimed.event.id);
+    if (config.keepDone) await spool.move(claimed.name, "cur", "done");
+    else await spool.remove("cur", claimed.name);
+    journal.forget(claimed.name);
+    const result: EventResult = { kind: "done", outcomes };
+    ctx.onPlaced(claimed, result);
+    return result;
+  }
+  await journal.end(claimed.name, claimed.sha, "failed", claimed.event.id);
+  const reason = failureReason(failures);
+  // Sidecar first: a crash between the two leaves the event in cur/, where it is retried and placed again.
+  const target = await spool.freeName("failed", claimed.name);
+  await writeSidecar(spool.path("failed", sidecarName(target)), {
+    reason,
+    detail: failures.map(describe).join("; "),
+    at: new Date().toISOString(),
+    outcomes,
+  });
+  await spool.move(claimed.name, "cur", "failed", target);
+  const result: EventResult = { kind: "failed", outcomes, reason };
+  ctx.onPlaced(claimed, result);
+  return result;
+}
+
+/** `handler crm-sync failed: exit 3` (and how many others failed). */
+function failureReason(failures: readonly HandlerOutcome[]): string {
+  const first = failures[0] as HandlerOutcome;
+  const more = failures.length > 1 ? ` (and ${failures.length - 1} more)` : "";
+  return `${describe(first)}${more}`;
+}
+
+function describe(o: HandlerOutcome): string {
+  const attempts = o.attempts > 1 ? ` after ${o.attempts} attempts` : "";
+  if (o.outcome === "timeout") return `handler ${o.handler} timed out${attempts}`;
+  const how = o.signal
+    ? `killed by ${o.signal}`
+    : o.exit_code !== null
+      ? `exit ${o.exit_code}`
+      : "could not start";
+  return `handler ${o.handler} failed: ${how}${attempts}`;
+}

@@ -1,0 +1,39 @@
+import type { EvhConfig } from "../config/config.js";
+import type { HandlerOutcome, RunRecord } from "../execute/outcome.js";
+import { runWithRetry } from "../execute/run-with-retry.js";
+import { currentUser } from "../execute/system-users.js";
+import type { Handler } from "../handlers/handler.js";
+import type { Redactor } from "../record/redact.js";
+import type { Spool } from "../spool/spool.js";
+import { rootLockFile } from "./agent.js";
+import type { ClaimedEvent } from "./claimed-event.js";
+
+/** Binds the executor to this agent: its user, root lock, redaction and shutdown signal. */
+export function makeRunner(deps: {
+  config: EvhConfig;
+  spool: Spool;
+  redactor: Redactor;
+  signal: AbortSignal;
+}) {
+  const agentUser = currentUser();
+  const lockFile = rootLockFile(deps.config);
+  return (
+    handler: Handler,
+    claimed: ClaimedEvent,
+    onAttempt: (r: RunRecord) => void,
+  ): Promise<HandlerOutcome> => {
+    return runWithRetry(
+      handler,
+      claimed.event,
+      {
+        eventFile: deps.spool.path("cur", claimed.name),
+        agentUser,
+        rootLockFile: lockFile,
+        extraVars: claimed.asciiVars,
+        redactor: deps.redactor,
+        signal: deps.signal,
+      },
+      onAttempt,
+    );
+  };
+}

@@ -1,0 +1,62 @@
+import { type Command, Option } from "commander";
+import { Agent } from "../../agent/agent.js";
+import { LOG_LEVELS, type LogLevel } from "../../config/config.js";
+import { parseDuration } from "../../config/duration.js";
+import { UsageError } from "../../errors/evh-error.js";
+import { AgentLogger } from "../../record/logger.js";
+import { type CommonOptions, configFor, withCommon } from "../program.js";
+
+interface RunOptions extends CommonOptions {
+  grace?: string;
+  logLevel?: LogLevel;
+}
+
+/** `evh run`: the agent in the foreground until SIGTERM/SIGINT; SIGHUP reloads and reopens the log. */
+export function registerRun(program: Command, done: (status: Promise<number>) => void): void {
+  withCommon(program.command("run"))
+    .description("run the agent in the foreground (logs to the console and var/log/evh.log)")
+    .addOption(
+      new Option(
+        "--grace <duration>",
+        "how long running handlers may finish on SIGTERM (default 30s)",
+      ),
+    )
+    .addOption(new Option("--log-level <level>", "error, warn, info or debug").choices(LOG_LEVELS))
+    .action((options: RunOptions) => done(runAgent(options)));
+}
+
+async function runAgent(options: RunOptions): Promise<number> {
+  let graceMs: number | undefined;
+  if (options.grace !== undefined) {
+    graceMs = parseDuration(options.grace);
+    if (graceMs === undefined)
+      throw new UsageError(`--grace must be a duration such as 10s or 2m, got "${options.grace}"`);
+  }
+  const config = configFor(options, { graceMs, logLevel: options.logLevel });
+  const log = new AgentLogger(config.logFile, config.logLevel);
+  let agent: Agent;
+  try {
+    agent = await Agent.start(config, log);
+  } catch (error) {
+    await log.close();
+    throw error;
+  }
+  return new Promise<number>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      log.logger.info(`received ${signal}`);
+      void agent
+        .close()
+        .then(() => log.close())
+        .then(() => {
+          process.off("SIGTERM", stop);
+          process.off("SIGINT", stop);
+          process.off("SIGHUP", hangup);
+          resolve(0);
+        });
+    };
+    const hangup = () => agent.hangup();
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+    process.on("SIGHUP", hangup);
+  });
+}

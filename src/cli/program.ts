@@ -1,0 +1,45 @@
+import { Command, CommanderError, Option } from "commander";
+import type { EvhConfig } from "../config/config.js";
+import { type ConfigSources, resolveConfig } from "../config/resolve-config.js";
+
+/** Options every command takes (SPEC §6). */
+export interface CommonOptions {
+  root?: string;
+  config?: string;
+}
+
+/** A command's action: returns the exit status (0 ok, 1 failure; bad usage throws UsageError → 2). */
+export type Action<O> = (options: O & CommonOptions, args: string[]) => Promise<number> | number;
+
+/** Adds `--root` and `--config` to a command. */
+export function withCommon(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--root <dir>", "the evh root (default: $EVH_ROOT, else the current directory)"),
+    )
+    .addOption(new Option("--config <file>", "config file (default: <root>/evh.yaml)"));
+}
+
+/** The resolved config for a command's common options. */
+export function configFor(
+  options: CommonOptions,
+  overrides?: ConfigSources["overrides"],
+): EvhConfig {
+  return resolveConfig({ root: options.root, config: options.config, overrides });
+}
+
+/** Builds the root `evh` program; commands report their status through `setStatus`. */
+export function makeProgram(): Command {
+  const program = new Command("evh")
+    .description("Run scripts when control-panel events happen (a crash-safe Plesk Event Manager)")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      outputError: (text, write) =>
+        write(text.startsWith("error:") ? `evh: ${text.slice(7)}` : text),
+    });
+  return program;
+}
+
+export { CommanderError };
