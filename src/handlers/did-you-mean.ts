@@ -1,3 +1,5 @@
+import { editDistance } from "../events/edit-distance.js";
+
 /**
  * The candidate closest to a mistyped word, when it is close enough to be the
  * likely intent: at most one edit per three characters (at least one), an
@@ -16,33 +18,6 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
     }
   }
   return best;
-}
-
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
-export function editDistance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row: number[] = [i];
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        row.push(j);
-        continue;
-      }
-      const prev = rows[i - 1] as number[];
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(
-        (prev[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (prev[j - 1] as number) + cost,
-      );
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d = Math.min(d, ((rows[i - 2] as number[])[j - 2] as number) + 1);
-      }
-      row.push(d);
-    }
-    rows.push(row);
-  }
-  return (rows[a.length] as number[])[b.length] as number;
 }
 
 /** ` (did you mean "x"?)` or the empty string. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { didYouMean, editDistance } from "../../src/handlers/did-you-mean.js";
+import { editDistance } from "../../src/events/edit-distance.js";
+import { didYouMean } from "../../src/handlers/did-you-mean.js";
 
 const KEYS = ["id", "event", "priority", "user", "command", "shell", "timeout", "enabled", "env"];
 
