@@ -245,6 +245,10 @@ export class Agent {
       }
       if (!item.second && !error.reason.startsWith("not a regular file")) {
         // A writer that skipped tmp/ may still be writing: look once more after the settle delay.
+        this.log.logger.debug(
+          `cannot parse ${item.name} yet: ${error.reason}; parsing it again in ${this.config.settleDelayMs} ms`,
+          { file: item.name, reason: error.reason },
+        );
         const timer = setTimeout(() => {
           this.settling.delete(item.name);
           this.toDecode.push({ ...item, second: true });
