@@ -23,6 +23,12 @@ import { watchHandlers } from "./watch-handlers.js";
 
 /** Claimed-and-decoded events kept ready beyond the running ones: enough to fill free slots at once. */
 const LOOKAHEAD_PER_SLOT = 4;
+/** How the log tells a load at start, a reload after an edit and one asked for with SIGHUP apart. */
+const RELOAD_CAUSE = {
+  start: "loaded",
+  change: "reloaded after a change in handlers.d",
+  signal: "reloaded on SIGHUP",
+} as const;
 /** Pause after a transient error (EMFILE, EIO) before the loop tries again. */
 const TRANSIENT_BACKOFF_MS = 1000;
 
@@ -115,9 +121,7 @@ export class Agent {
     }
     const kept = report.keptLastGood.map((f) => path.relative(this.config.root, f) || f);
     const keptText = kept.length > 0 ? `; last good version kept for ${kept.join(", ")}` : "";
-    this.log.logger.info(
-      `handlers ${why === "start" ? "loaded" : "reloaded"}: ${report.handlers} active${keptText}`,
-    );
+    this.log.logger.info(`handlers ${RELOAD_CAUSE[why]}: ${report.handlers} active${keptText}`);
   }
 
   /** Reopens the log file (logrotate) and reloads handlers. */
