@@ -77,6 +77,7 @@ export class Agent {
   /** Takes the instance lock, prepares the spool, loads handlers, resumes cur/ and starts the loop. */
   static async start(config: EvhConfig, log: AgentLogger): Promise<Agent> {
     const releaseLock = await acquireInstanceLock(config.varDir);
+    let agent: Agent | undefined;
     try {
       const spool = new Spool(config.spoolDir);
       await spool.ensure();
@@ -91,14 +92,18 @@ export class Agent {
       const handlers = new HandlerStore(config.handlersDir, currentUser(), {
         baseDir: config.root,
       });
-      const agent = new Agent(config, log, spool, journal, handlers, releaseLock);
-      agent.reload("start");
+      const started = new Agent(config, log, spool, journal, handlers, releaseLock);
+      agent = started;
       const hidden = (name: string) => classifyEventFileName(name) === "hidden";
       for (const entry of await spool.list("cur", hidden)) {
         agent.toDecode.push({ name: entry.name, origin: "cur", second: false });
       }
-      agent.stopWatchingHandlers = watchHandlers(config.handlersDir, () => agent.reload("change"));
-      agent.intake.start(config.rescanIntervalMs);
+      // Watch first, then load: an edit lands either in the first load or in a reload.
+      agent.stopWatchingHandlers = await watchHandlers(config.handlersDir, () =>
+        started.reload("change"),
+      );
+      agent.reload("start");
+      await agent.intake.start(config.rescanIntervalMs);
       await agent.intake.scan();
       agent.loopDone = agent.loop();
       log.logger.info(
@@ -107,6 +112,10 @@ export class Agent {
       );
       return agent;
     } catch (error) {
+      // Timers and watchers already started would keep the process alive after the error.
+      await agent?.intake.stop();
+      await agent?.stopWatchingHandlers?.();
+      await agent?.journal.close();
       await releaseLock();
       throw error;
     }

@@ -23,12 +23,18 @@ export class Intake {
     private readonly onError: (error: Error) => void,
   ) {}
 
-  /** Starts watching and the periodic rescan. */
-  start(rescanIntervalMs: number): void {
-    this.watcher = watchFiles(this.spool.path("new", ""), { ignoreInitial: true, depth: 0 });
-    this.watcher.on("add", () => this.scan());
-    this.watcher.on("error", (error) => this.onError(error as Error));
+  /**
+   * Starts the periodic rescan and the watcher; resolves once the watcher is
+   * in place (chokidar's `ready`), so files dropped after that are announced
+   * at once rather than at the next rescan.
+   */
+  async start(rescanIntervalMs: number): Promise<void> {
     this.timer = setInterval(() => this.scan(), rescanIntervalMs);
+    const watcher = watchFiles(this.spool.path("new", ""), { ignoreInitial: true, depth: 0 });
+    this.watcher = watcher;
+    watcher.on("add", () => this.scan());
+    watcher.on("error", (error) => this.onError(error as Error));
+    await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
   }
 
   async stop(): Promise<void> {
