@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { afterEach } from "vitest";
 import { stringify } from "yaml";
 import type { SpoolState } from "../../src/spool/spool-states.js";
@@ -49,7 +49,8 @@ export function makeE2eRoot(settings?: Settings): E2eRoot {
   const temp = makeTempRoot("evh-e2e-");
   const agents: AgentProcess[] = [];
   const outDir = temp.path("out");
-  mkdirSync(outDir, { mode: 0o777 });
+  mkdirSync(outDir);
+  chmodSync(outDir, 0o777); // past the umask
   const root: E2eRoot = {
     ...temp,
     logFile: temp.path("var", "log", "evh.log"),
