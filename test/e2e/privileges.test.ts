@@ -54,10 +54,7 @@ describe.skipIf(!isRoot)(`handlers and the agent's privileges${ROOT_ONLY}`, () =
     });
     await root.start();
     root.drop({ event: "client_create" });
-    const [run] = await waitFor(() => {
-      const runs = runsIn(root.logFile);
-      return runs.length > 0 && runs;
-    });
+    const run = await waitFor(() => runsIn(root.logFile)[0], 10_000, "the run");
     expect(run).toMatchObject({ outcome: "ok", stdout: "uid=65534\nread=denied\n" });
   });
 });
