@@ -46,8 +46,11 @@ export class Journal {
 
   /**
    * Replays the journal, then compacts it: progress of events that no longer
-   * exist in the spool (`exists` says no) and of events that completed is
-   * dropped; completed ids inside the dedupe window are kept.
+   * exist in the spool (`exists` says no) is dropped; completed ids inside
+   * the dedupe window are kept. A completed event whose file still exists
+   * keeps its progress: the crash came between its end record and its
+   * placement, and the progress is what says that only the placement is left
+   * (its handlers must not run again).
    */
   static async open(
     varDir: string,
@@ -58,7 +61,7 @@ export class Journal {
     const state = new JournalState();
     for (const record of await readRecords(file)) state.apply(record);
     for (const [name, progress] of state.events) {
-      if (!options.exists(name) || progress.ended === "ok") state.events.delete(name);
+      if (!options.exists(name)) state.events.delete(name);
     }
     const size = await writeCompacted(file, state, options.dedupeWindowMs);
     const handle = await open(file, constants.O_WRONLY | constants.O_APPEND);
@@ -132,10 +135,12 @@ export class Journal {
     }
   }
 
+  /**
+   * Rewrites the journal from memory. Completed events are not dropped here:
+   * the ones still in memory are being placed right now (`forget` drops them
+   * after), and a crash before that must still find their end record.
+   */
   private async compact(): Promise<void> {
-    for (const [name, progress] of this.state.events) {
-      if (progress.ended === "ok") this.state.events.delete(name);
-    }
     this.size = await writeCompacted(this.file, this.state, this.dedupeWindowMs);
     await this.handle.close();
     this.handle = await open(this.file, constants.O_WRONLY | constants.O_APPEND);

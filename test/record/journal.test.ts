@@ -15,7 +15,7 @@ const ok = (handler: string) => ({
 });
 
 describe("Journal", () => {
-  it("persists progress across a reopen, and compacts away events that are gone or completed", async () => {
+  it("persists progress across a reopen, and compacts away events that are gone", async () => {
     root = makeTempRoot();
     const journal = await Journal.open(root.varDir, { dedupeWindowMs: 60_000, exists: () => true });
     await Promise.all([
@@ -28,7 +28,7 @@ describe("Journal", () => {
 
     const reopened = await Journal.open(root.varDir, {
       dedupeWindowMs: 60_000,
-      exists: (name) => name !== "b.json",
+      exists: (name) => name !== "b.json" && name !== "c.json",
     });
     expect(reopened.progress("a.json")?.done.has("h1")).toBe(true);
     expect(reopened.progress("b.json")).toBeUndefined();
@@ -38,6 +38,20 @@ describe("Journal", () => {
     await reopened.close();
     const lines = readFileSync(root.path("var", "journal.jsonl"), "utf8").trim().split("\n");
     expect(lines.map((l) => JSON.parse(l).t).sort()).toEqual(["dedupe", "snap"]);
+  });
+
+  it("keeps a completed event's progress while its file is still in the spool (a crash before its placement)", async () => {
+    root = makeTempRoot();
+    const journal = await Journal.open(root.varDir, { dedupeWindowMs: 1000, exists: () => true });
+    await journal.recordRun("a.json", "s1", ok("h1"));
+    await journal.end("a.json", "s1", "ok", undefined);
+    await journal.close();
+    const reopened = await Journal.open(root.varDir, { dedupeWindowMs: 1000, exists: () => true });
+    expect(reopened.progress("a.json")?.ended).toBe("ok");
+    await reopened.close();
+    const again = await Journal.open(root.varDir, { dedupeWindowMs: 1000, exists: () => false });
+    expect(again.progress("a.json")).toBeUndefined();
+    await again.close();
   });
 
   it("ignores a torn last line left by a crash mid-write", async () => {
