@@ -105,10 +105,12 @@ export class Agent {
       agent.reload("start");
       await agent.intake.start(config.rescanIntervalMs);
       await agent.intake.scan();
+      // Counted before the loop starts: its first pass takes them off the list at once.
+      const resumed = agent.toDecode.length;
       agent.loopDone = agent.loop();
       log.logger.info(
         `agent ready: root ${config.root}, ${handlers.current().all().length} handlers, ` +
-          `concurrency ${config.concurrency}, ${agent.toDecode.length} events resumed from cur/`,
+          `concurrency ${config.concurrency}, ${resumed} events resumed from cur/`,
       );
       return agent;
     } catch (error) {
