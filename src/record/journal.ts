@@ -60,7 +60,7 @@ export class Journal {
     const file = path.join(varDir, "journal.jsonl");
     const state = new JournalState();
     for (const record of await readRecords(file)) state.apply(record);
-    for (const [name, progress] of state.events) {
+    for (const name of state.events.keys()) {
       if (!options.exists(name)) state.events.delete(name);
     }
     const size = await writeCompacted(file, state, options.dedupeWindowMs);
