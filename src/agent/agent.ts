@@ -60,7 +60,7 @@ export class Agent {
     private readonly handlers: HandlerStore,
     private readonly releaseLock: () => Promise<void>,
   ) {
-    this.scheduler = new Scheduler(config.concurrency);
+    this.scheduler = new Scheduler(config.concurrency, eventLocks);
     this.runner = makeRunner({
       config,
       spool,
@@ -275,16 +275,6 @@ export class Agent {
       await this.reject(item.name, "cur", error);
       return;
     }
-    if (claimed.event.id !== undefined && this.journal.isDuplicate(claimed.event.id)) {
-      await this.spool.remove("cur", claimed.name);
-      this.log.logger.info("duplicate event dropped", {
-        file: claimed.name,
-        event: claimed.event.event,
-        event_id: claimed.event.eventId,
-        reason: `id ${claimed.event.id} already completed within dedupe_window`,
-      });
-      return;
-    }
     this.scheduler.add(claimed);
   }
 
@@ -355,6 +345,16 @@ export class Agent {
       reason: errnoCode(error) ?? error.name,
     });
   }
+}
+
+/**
+ * What an event holds while it runs: its ordering key, and its producer id,
+ * so that a second copy waits for the first and is then found to be a
+ * duplicate instead of running alongside it.
+ */
+function eventLocks(claimed: ClaimedEvent): readonly string[] {
+  const key = `key ${claimed.key}`;
+  return claimed.event.id === undefined ? [key] : [key, `id ${claimed.event.id}`];
 }
 
 /** Whether the root lock forbids root handlers right now (SPEC §4); checked before every root run. */

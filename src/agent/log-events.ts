@@ -31,6 +31,12 @@ export function logPlacement(logger: Logger, claimed: ClaimedEvent, result: Even
     case "failed":
       logger.warn(`event failed: ${result.reason}`, { ...base, reason: result.reason });
       break;
+    case "duplicate":
+      logger.info("duplicate event dropped", {
+        ...base,
+        reason: `id ${result.id} already completed within dedupe_window`,
+      });
+      break;
     case "interrupted":
       break;
     default: {

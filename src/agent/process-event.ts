@@ -34,7 +34,9 @@ export type EventResult =
   | { kind: "done"; outcomes: readonly HandlerOutcome[] }
   | { kind: "failed"; outcomes: readonly HandlerOutcome[]; reason: string }
   /** Shutdown came first: the event stays in cur/ and resumes at the next start. */
-  | { kind: "interrupted" };
+  | { kind: "interrupted" }
+  /** Its producer id already completed within the dedupe window: removed, nothing ran. */
+  | { kind: "duplicate"; id: string };
 
 /**
  * Runs the matching handlers of one event one after another (priority, then
@@ -46,6 +48,16 @@ export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Pr
   const { journal } = ctx;
   const round = planRound(journal.progress(claimed.name), claimed.sha, claimed.origin);
   if (round.kind === "completed") return place(claimed, [], ctx);
+  // Checked when the event starts, not when it is read: a copy read while the first was
+  // still running (the scheduler never runs both at once) must find it completed.
+  const { id } = claimed.event;
+  if (id !== undefined && journal.isDuplicate(id)) {
+    await ctx.spool.remove("cur", claimed.name);
+    journal.forget(claimed.name);
+    const result: EventResult = { kind: "duplicate", id };
+    ctx.onPlaced(claimed, result);
+    return result;
+  }
   if (round.claim) await journal.claim(claimed.name, claimed.sha, round.plan);
 
   const outcomes: HandlerOutcome[] = [];

@@ -1,17 +1,24 @@
 /**
  * Picks which waiting events may start (SPEC §5): at most `concurrency` at
- * once, and never two with the same ordering key, which keeps each key in
- * arrival order. Events wait in arrival order; the first one whose key is
- * free starts first.
+ * once, and never two that share a lock. An event's locks are its ordering
+ * key, plus its producer `id` when it has one, so two copies of one event
+ * never run at once and the second finds the first completed (idempotency).
+ * Events wait in arrival order; the first one whose locks are free starts
+ * first, and a waiting event reserves its locks for those behind it, which
+ * keeps each key (and each id) in arrival order.
  */
-export class Scheduler<T extends { readonly key: string }> {
+export class Scheduler<T> {
   private readonly waiting: T[] = [];
-  private readonly runningKeys = new Set<string>();
+  private readonly held = new Set<string>();
+  private started = 0;
 
-  constructor(private readonly concurrency: number) {}
+  constructor(
+    private readonly concurrency: number,
+    private readonly locksOf: (item: T) => readonly string[],
+  ) {}
 
   get running(): number {
-    return this.runningKeys.size;
+    return this.started;
   }
 
   get queued(): number {
@@ -22,24 +29,29 @@ export class Scheduler<T extends { readonly key: string }> {
     this.waiting.push(item);
   }
 
-  /** Removes and returns the events that may start now, marking their keys busy. */
+  /** Removes and returns the events that may start now, taking their locks. */
   take(): T[] {
-    const started: T[] = [];
-    for (let i = 0; i < this.waiting.length && this.runningKeys.size < this.concurrency; ) {
+    const taken: T[] = [];
+    const reserved = new Set<string>();
+    for (let i = 0; i < this.waiting.length && this.started < this.concurrency; ) {
       const item = this.waiting[i] as T;
-      if (this.runningKeys.has(item.key)) {
+      const locks = this.locksOf(item);
+      if (locks.some((lock) => this.held.has(lock) || reserved.has(lock))) {
+        for (const lock of locks) reserved.add(lock);
         i++;
         continue;
       }
-      this.runningKeys.add(item.key);
+      for (const lock of locks) this.held.add(lock);
+      this.started++;
       this.waiting.splice(i, 1);
-      started.push(item);
+      taken.push(item);
     }
-    return started;
+    return taken;
   }
 
-  /** Frees an event's key when it finished. */
+  /** Releases a finished event's locks. */
   finish(item: T): void {
-    this.runningKeys.delete(item.key);
+    for (const lock of this.locksOf(item)) this.held.delete(lock);
+    this.started--;
   }
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { Scheduler } from "../../src/agent/scheduler.js";
 
-type Item = { name: string; key: string };
-const ev = (name: string, key: string): Item => ({ name, key });
+type Item = { name: string; key: string; id?: string };
+const ev = (name: string, key: string, id?: string): Item => ({ name, key, id });
+const locks = (item: Item) => (item.id === undefined ? [item.key] : [item.key, `id ${item.id}`]);
 
 describe("Scheduler", () => {
   it("starts at most `concurrency` events", () => {
-    const s = new Scheduler<Item>(2);
+    const s = new Scheduler<Item>(2, locks);
     for (const e of [ev("a", "1"), ev("b", "2"), ev("c", "3")]) s.add(e);
     expect(s.take().map((e) => e.name)).toEqual(["a", "b"]);
     expect(s.take()).toEqual([]);
@@ -15,7 +16,7 @@ describe("Scheduler", () => {
   });
 
   it("never overlaps two events of one key, and keeps each key in arrival order", () => {
-    const s = new Scheduler<Item>(3);
+    const s = new Scheduler<Item>(3, locks);
     const items = [ev("a1", "A"), ev("a2", "A"), ev("b1", "B"), ev("a3", "A"), ev("c1", "C")];
     for (const e of items) s.add(e);
     const first = s.take();
@@ -27,7 +28,7 @@ describe("Scheduler", () => {
   });
 
   it("with concurrency 1 runs everything in arrival order", () => {
-    const s = new Scheduler<Item>(1);
+    const s = new Scheduler<Item>(1, locks);
     for (const e of [ev("x", "1"), ev("y", "2"), ev("z", "1")]) s.add(e);
     const order: string[] = [];
     for (let batch = s.take(); batch.length > 0; batch = s.take()) {
@@ -37,5 +38,17 @@ describe("Scheduler", () => {
       }
     }
     expect(order).toEqual(["x", "y", "z"]);
+  });
+
+  it("never overlaps two copies of one id, whatever their keys, and keeps keys in order", () => {
+    const s = new Scheduler<Item>(3, locks);
+    // b1 shares a1's id; b2 comes after b1 in key B, so it must wait for b1 too.
+    const items = [ev("a1", "A", "x"), ev("b1", "B", "x"), ev("b2", "B"), ev("c1", "C")];
+    for (const e of items) s.add(e);
+    const first = s.take();
+    expect(first.map((e) => e.name)).toEqual(["a1", "c1"]);
+    s.finish(first[0]!);
+    expect(s.take().map((e) => e.name)).toEqual(["b1"]);
+    expect(s.running).toBe(2);
   });
 });

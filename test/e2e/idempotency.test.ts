@@ -1,0 +1,83 @@
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { waitForLog, withMessage } from "../helpers/agent-log.js";
+import { eventIdOf } from "../helpers/drop-event.js";
+import { type E2eRoot, useE2eRoots } from "../helpers/e2e-root.js";
+import { fixtureScript } from "../helpers/fixture-script.js";
+import { waitFor } from "../helpers/wait-for.js";
+
+const newRoot = useE2eRoots();
+
+const recorder = (root: E2eRoot, id: string, exitCode = 0) => ({
+  id,
+  event: "*",
+  command: [fixtureScript("record-run.sh"), root.out("runs"), String(exitCode)],
+});
+
+const eventDone = (root: E2eRoot, name: string) =>
+  waitForLog(root.logFile, (e) => e.message === "event done" && e.file === name);
+
+const duplicateDropped = (root: E2eRoot, name: string) =>
+  waitForLog(root.logFile, (e) => e.message === "duplicate event dropped" && e.file === name);
+
+describe("idempotency and retry", () => {
+  test("a second file with an id that completed is logged as a duplicate and removed", async () => {
+    const root = newRoot();
+    root.handler("record.yaml", recorder(root, "record"));
+    await root.start();
+    const first = root.drop({ event: "client_create", id: "order-1" });
+    await eventDone(root, first);
+    const second = root.drop({ event: "client_create", id: "order-1", params: { NEW_X: "y" } });
+    await duplicateDropped(root, second);
+    expect(root.lines("runs")).toEqual(["order-1 record 1"]);
+    expect([...root.files("new"), ...root.files("cur"), ...root.files("failed")]).toEqual([]);
+  });
+
+  test.each([1, 2])(
+    "a copy read while the first one runs is dropped too (concurrency %i)",
+    async (concurrency) => {
+      const root = newRoot({ concurrency });
+      root.handler("hold.yaml", {
+        id: "hold",
+        event: "*",
+        command: [fixtureScript("hang-until.sh"), root.out("runs"), root.out("release")],
+      });
+      await root.start();
+      // Different ordering keys: only the shared id keeps them from running side by side.
+      const first = root.drop({ event: "client_create", id: "order-2", key: "k1" });
+      await waitFor(() => root.lines("runs").length === 1, 10_000, "the first copy to run");
+      // The agent reads ahead: the second copy is claimed and decoded while the first runs.
+      const second = root.drop({ event: "client_create", id: "order-2", key: "k2" });
+      await waitFor(() => root.files("cur").includes(second), 10_000, "the second copy claimed");
+      writeFileSync(root.out("release"), "");
+      await eventDone(root, first);
+      await duplicateDropped(root, second);
+      expect(root.lines("runs")).toEqual(["order-2"]);
+    },
+  );
+
+  test("a failed event put back into new/ runs only its failed handlers, with their current definitions", async () => {
+    const root = newRoot();
+    root.handler("10-handlers.yaml", [recorder(root, "fine"), recorder(root, "flaky", 3)]);
+    await root.start();
+    const name = root.drop({ event: "client_create" });
+    await waitFor(() => root.files("failed").includes(`${name}.error.json`), 10_000, "failed/");
+    const id = eventIdOf(name);
+    expect(root.lines("runs")).toEqual([`${id} fine 1`, `${id} flaky 1`]);
+
+    // The administrator fixes the handler and adds another, then retries the event by hand.
+    root.handler("10-handlers.yaml", [
+      recorder(root, "fine"),
+      recorder(root, "flaky", 0),
+      recorder(root, "added-later"),
+    ]);
+    await waitForLog(root.logFile, (e) => e.message.startsWith("handlers reloaded after a change"));
+    rmSync(root.path("spool/failed", `${name}.error.json`));
+    renameSync(root.path("spool/failed", name), root.path("spool/new", name));
+    await eventDone(root, name);
+
+    expect(root.lines("runs")).toEqual([`${id} fine 1`, `${id} flaky 1`, `${id} flaky 1`]);
+    expect(root.files("failed")).toEqual([]);
+    expect(withMessage(root.logFile, "event failed")).toHaveLength(1);
+  });
+});
