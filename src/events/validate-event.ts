@@ -6,7 +6,7 @@ import { eventIdFromFileName } from "./event-file-name.js";
 import { MAX_ID_LENGTH } from "./limits.js";
 import { mapEntries } from "./map-entries.js";
 import { parseOccurredAt } from "./occurred-at.js";
-import { validateParams } from "./validate-params.js";
+import { loneSurrogateReason, validateParams } from "./validate-params.js";
 
 /** The keys an event document may have (SPEC §2). */
 export const EVENT_DOCUMENT_KEYS = ["event", "id", "occurred_at", "key", "params"] as const;
@@ -97,5 +97,7 @@ function optionalText(fields: Map<string, unknown>, name: "id" | "key"): string 
       `"${name}" contains a control character (${codePointName(control)})`,
     );
   }
+  const lone = loneSurrogateReason(value);
+  if (lone) throw new EventDecodeError(`"${name}" contains ${lone}`);
   return value;
 }

@@ -3,6 +3,7 @@ import { kindOf, quote } from "./describe-value.js";
 import { PARAM_NAME_PATTERN } from "./event.js";
 import { describeOverLimit, MAX_PARAM_NAME_LENGTH, MAX_PARAMS, MAX_VALUE_BYTES } from "./limits.js";
 import { mapEntries } from "./map-entries.js";
+import { firstLoneSurrogate } from "./unicode-scan.js";
 
 /** Prefix of the variables evh sets itself (`EVH_EVENT`, ...): a param may not fake them. */
 const RESERVED_PREFIX = "EVH_";
@@ -110,9 +111,24 @@ function paramValue(name: string, raw: unknown): string {
   if (raw.includes("\u0000")) {
     throw new EventDecodeError(`param ${name} value contains a NUL character`);
   }
+  const lone = loneSurrogateReason(raw);
+  if (lone) throw new EventDecodeError(`param ${name} value contains ${lone}`);
   const bytes = Buffer.byteLength(raw, "utf8");
   if (bytes > MAX_VALUE_BYTES) {
     throw new EventDecodeError(describeOverLimit(`param ${name} value`, bytes, MAX_VALUE_BYTES));
   }
   return raw;
+}
+
+/**
+ * `an unpaired surrogate (\ud800 escape without its pair)` when `text` has
+ * one, else undefined. The bytes of a file are decoded strictly, but JSON
+ * and YAML escapes can still spell half a pair; passed on, it would reach
+ * the handler as U+FFFD without a word (SPEC §2: never silently U+FFFD).
+ */
+export function loneSurrogateReason(text: string): string | undefined {
+  const at = firstLoneSurrogate(text);
+  if (at < 0) return undefined;
+  const unit = text.charCodeAt(at).toString(16);
+  return `an unpaired surrogate (\\u${unit} escape without its pair)`;
 }

@@ -160,6 +160,19 @@ describe("decodeEventFile", () => {
     );
   });
 
+  it("refuses an unpaired surrogate spelt as an escape, and takes a pair", () => {
+    const json = '{"event": "a", "params": {"A": "x\\ud800y"}}';
+    expect(reasonOf(() => decodeEventFile(Buffer.from(json), meta("x.json")))).toBe(
+      "param A value contains an unpaired surrogate (\\ud800 escape without its pair)",
+    );
+    const yaml = 'event: a\nparams: {A: "\\udc00"}\n';
+    expect(reasonOf(() => decodeEventFile(Buffer.from(yaml), meta("x.yaml")))).toBe(
+      "param A value contains an unpaired surrogate (\\udc00 escape without its pair)",
+    );
+    const pair = '{"event": "a", "params": {"A": "\\ud83d\\ude00"}}';
+    expect(decodeEventFile(Buffer.from(pair), meta("x.json")).params.A).toBe("\u{1f600}");
+  });
+
   it("refuses a megabyte of nesting cleanly in both formats", () => {
     const deep = Buffer.from("[".repeat(512 * 1024) + "]".repeat(512 * 1024));
     expect(reasonOf(() => decodeEventFile(deep, meta("x.json")))).toBe(

@@ -100,6 +100,14 @@ describe("validateEvent", () => {
     [{ event: "a", id: "a\nb" }, '"id" contains a control character (U+000A)'],
     [{ event: "a", key: null }, '"key" must be a string, got null'],
     [{ event: "a", key: "\u0000" }, '"key" contains a control character (U+0000)'],
+    [
+      { event: "a", id: "x\ud800" },
+      '"id" contains an unpaired surrogate (\\ud800 escape without its pair)',
+    ],
+    [
+      { event: "a", key: "\udfffy" },
+      '"key" contains an unpaired surrogate (\\udfff escape without its pair)',
+    ],
     [{ event: "a", params: ["A=1"] }, '"params" must be a map of NAME: value, got a list'],
     [{ event: "a", params: null }, '"params" must be a map of NAME: value, got null'],
     [{ event: "a", params: "A=1" }, '"params" must be a map of NAME: value, got a string'],
@@ -170,6 +178,14 @@ describe("params", () => {
     ],
     [{ NEW_X: null }, "param NEW_X value is null; values must be strings, numbers or booleans"],
     [{ NEW_X: "a\u0000b" }, "param NEW_X value contains a NUL character"],
+    [
+      { NEW_X: "a\ud83d" },
+      "param NEW_X value contains an unpaired surrogate (\\ud83d escape without its pair)",
+    ],
+    [
+      { NEW_X: "\ude00\ud83d" },
+      "param NEW_X value contains an unpaired surrogate (\\ude00 escape without its pair)",
+    ],
   ])("refuses %j: %s", (value, expected) => {
     expect(paramsReason(value)).toBe(expected);
   });
