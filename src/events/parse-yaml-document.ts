@@ -1,4 +1,4 @@
-import { parseAllDocuments, type YAMLError } from "yaml";
+import { type Document, isScalar, parseAllDocuments, visit, type YAMLError } from "yaml";
 import { EventDecodeError, toError } from "../errors/evh-error.js";
 import { quote } from "./describe-value.js";
 import { MAX_YAML_ALIASES } from "./limits.js";
@@ -31,7 +31,7 @@ export function parseYamlDocument(text: string): unknown {
   if (!doc) return null;
   // Warnings too: the yaml package warns where a stricter reader should refuse.
   const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem) throw yamlProblem(text, problem);
+  if (problem) throw yamlProblem(text, problem, doc);
   try {
     return doc.toJS({ mapAsMap: true, maxAliasCount: MAX_YAML_ALIASES });
   } catch (thrown) {
@@ -44,17 +44,32 @@ export function parseYamlDocument(text: string): unknown {
   }
 }
 
-function yamlProblem(text: string, problem: YAMLError): EventDecodeError {
-  const [start, end] = problem.pos;
+function yamlProblem(text: string, problem: YAMLError, doc: Document.Parsed): EventDecodeError {
+  const [start] = problem.pos;
   const where = describePosition(text, start);
   if (problem.code === "DUPLICATE_KEY") {
-    return new EventDecodeError(`duplicate key ${quote(text.slice(start, end))} at ${where}`);
+    return new EventDecodeError(`duplicate key ${quote(keyAt(doc, start))} at ${where}`);
   }
   // The composer recurses; yaml catches the overflow and reports it as an error.
   if (/call stack/i.test(problem.message)) {
     return new EventDecodeError(`YAML nesting too deep at ${where}`);
   }
   return new EventDecodeError(`invalid YAML at ${where}: ${oneLine(problem.message)}`);
+}
+
+/** The key whose node starts at `offset`: yaml's error position covers only its first character. */
+function keyAt(doc: Document.Parsed, offset: number): string {
+  let key = "";
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        key = String(pair.key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return key;
 }
 
 function oneLine(message: string): string {

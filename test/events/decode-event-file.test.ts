@@ -137,6 +137,16 @@ describe("decodeEventFile", () => {
     );
   });
 
+  it.each([
+    ["event: a\nevent: b\n", 'duplicate key "event" at line 2 column 1'],
+    ["event: a\nparams:\n  NEW_A: 1\n  NEW_A: 2\n", 'duplicate key "NEW_A" at line 4 column 3'],
+    ['"event": a\n"event": b\n', 'duplicate key "event" at line 2 column 1'],
+    ["{event: a, event: b}", 'duplicate key "event" at line 1 column 12'],
+    ["event: a\n&k event: b\n", 'duplicate key "event" at line 2 column 4'],
+  ])("names the whole repeated YAML key in %j", (text, expected) => {
+    expect(reasonOf(() => decodeEventFile(Buffer.from(text), meta("x.yaml")))).toBe(expected);
+  });
+
   it("cannot pollute Object.prototype through __proto__, in JSON or YAML", () => {
     const json = '{"event": "a", "params": {"__proto__": {"polluted": "yes"}}}';
     expect(reasonOf(() => decodeEventFile(Buffer.from(json), meta("x.json")))).toBe(
