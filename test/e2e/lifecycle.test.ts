@@ -1,0 +1,115 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { readLog, runsIn, waitForLog, withMessage } from "../helpers/agent-log.js";
+import { eventIdOf } from "../helpers/drop-event.js";
+import { type E2eRoot, useE2eRoots } from "../helpers/e2e-root.js";
+import { runEvh } from "../helpers/evh-process.js";
+import { fixtureScript } from "../helpers/fixture-script.js";
+import { waitFor } from "../helpers/wait-for.js";
+
+const newRoot = useE2eRoots();
+
+/** A root whose handler records each event id, then holds until out/release exists. */
+function holdingRoot(): E2eRoot {
+  const root = newRoot();
+  root.handler("hold.yaml", {
+    id: "hold",
+    event: "*",
+    command: [fixtureScript("hang-until.sh"), root.out("runs"), root.out("release")],
+  });
+  return root;
+}
+
+const lockFile = (root: E2eRoot) => root.path("var", "evh.lock");
+
+describe("one agent per root", () => {
+  test("a second evh run on the same root exits 1 naming the running agent's pid", async () => {
+    const root = newRoot();
+    const agent = await root.start();
+    const second = await runEvh(["run", "--root", root.dir]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(String(agent.pid));
+    expect(readFileSync(lockFile(root), "utf8").trim()).toBe(String(agent.pid));
+    expect(agent.child.exitCode).toBeNull();
+  });
+
+  test("a stale lock left by a dead agent is taken over", async () => {
+    const root = newRoot();
+    const dead = spawnSync("true").pid;
+    mkdirSync(root.varDir, { mode: 0o700 });
+    writeFileSync(lockFile(root), `${dead}\n`);
+    const agent = await root.start();
+    expect(readFileSync(lockFile(root), "utf8").trim()).toBe(String(agent.pid));
+  });
+});
+
+describe("stopping", () => {
+  test.each(["SIGTERM", "SIGINT"] as const)(
+    "%s: no new event is taken, a running handler may finish within the grace period, exit 0",
+    async (signal) => {
+      const root = holdingRoot();
+      root.configure({ grace: "30s" });
+      const agent = await root.start();
+      const running = root.drop({ event: "client_create" });
+      await waitFor(() => root.lines("runs").length === 1, 10_000, "the handler to start");
+
+      agent.child.kill(signal);
+      await waitForLog(root.logFile, (e) => e.message === "stopping: waiting for running handlers");
+      const late = root.drop({ event: "client_create" });
+      writeFileSync(root.out("release"), "");
+
+      expect(await agent.exited).toBe(0);
+      expect(runsIn(root.logFile).map((r) => [r.event_id, r.outcome])).toEqual([
+        [eventIdOf(running), "ok"],
+      ]);
+      expect(root.files("cur")).toEqual([]);
+      expect(root.files("new")).toEqual([late]);
+      expect(existsSync(lockFile(root))).toBe(false);
+    },
+  );
+
+  test("past the grace period the handler is killed, its event stays in cur/ and is resumed first", async () => {
+    const root = holdingRoot();
+    const agent = await root.start(["--grace", "1s"]);
+    const interrupted = root.drop({ event: "client_create" });
+    await waitFor(() => root.lines("runs").length === 1, 10_000, "the handler to start");
+    agent.child.kill("SIGTERM");
+    expect(await agent.exited).toBe(0);
+    expect(withMessage(root.logFile, "grace period over")).toHaveLength(1);
+    expect(root.files("cur")).toEqual([interrupted]);
+    // The run is logged as canceled; it is not journaled as an outcome, so it runs again.
+    expect(runsIn(root.logFile).map((r) => [r.event_id, r.message])).toEqual([
+      [eventIdOf(interrupted), "handler hold failed: canceled"],
+    ]);
+
+    // While the agent is down, another event arrives; the handler will not hold any more.
+    const waiting = root.drop({ event: "client_create" });
+    writeFileSync(root.out("release"), "");
+    const again = await root.start();
+    expect(again.output()).toContain("1 events resumed from cur/");
+    await waitFor(() => root.lines("runs").length === 3, 10_000, "both events");
+    expect(root.lines("runs")).toEqual([interrupted, interrupted, waiting].map(eventIdOf));
+    await waitFor(() => root.files("cur").length === 0);
+    expect(root.files("failed")).toEqual([]);
+  });
+});
+
+describe("SIGHUP", () => {
+  test("reopens the log file: after logrotate renames it, new lines go to a fresh evh.log", async () => {
+    const root = newRoot();
+    root.handler("ok.yaml", { id: "ok", event: "*", command: [fixtureScript("exit-code.sh")] });
+    const agent = await root.start();
+    const rotated = `${root.logFile}.1`;
+    renameSync(root.logFile, rotated);
+    agent.child.kill("SIGHUP");
+    await waitForLog(root.logFile, (e) => e.message.startsWith("handlers reloaded on SIGHUP"));
+    const name = root.drop({ event: "client_create" });
+    await waitForLog(root.logFile, (e) => e.message === "event done" && e.file === name);
+
+    expect(runsIn(root.logFile).map((r) => r.event_id)).toEqual([eventIdOf(name)]);
+    const old = readLog(rotated);
+    expect(old.some((e) => e.message.startsWith("agent ready"))).toBe(true);
+    expect(old.some((e) => e.file === name || e.event_id === eventIdOf(name))).toBe(false);
+  });
+});
