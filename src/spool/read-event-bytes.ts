@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { EventDecodeError } from "../errors/evh-error.js";
+import { describeOverLimit } from "../events/limits.js";
 
 /**
  * Reads an event file without following a symlink or blocking on a FIFO
@@ -31,7 +32,7 @@ export async function readEventBytes(
     }
     if (stats.size > maxBytes) {
       throw new EventDecodeError(
-        `file is ${formatBytes(stats.size)}, over the ${formatBytes(maxBytes)} limit`,
+        describeOverLimit("file", stats.size, maxBytes),
         "raise max_event_size in evh.yaml if such events are expected",
       );
     }
