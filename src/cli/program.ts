@@ -11,6 +11,9 @@ export interface CommonOptions {
 /** A command's action: returns the exit status (0 ok, 1 failure; bad usage throws UsageError → 2). */
 export type Action<O> = (options: O & CommonOptions, args: string[]) => Promise<number> | number;
 
+/** How a command hands its exit status to `main`. */
+export type Done = (status: Promise<number>) => void;
+
 /** Adds `--root` and `--config` to a command. */
 export function withCommon(command: Command): Command {
   return command
@@ -28,18 +31,30 @@ export function configFor(
   return resolveConfig({ root: options.root, config: options.config, overrides });
 }
 
-/** Builds the root `evh` program; commands report their status through `setStatus`. */
+/** Builds the root `evh` program; commands report their status through a `Done`. */
 export function makeProgram(): Command {
   const program = new Command("evh")
     .description("Run scripts when control-panel events happen (a crash-safe Plesk Event Manager)")
-    .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
       writeErr: (text) => process.stderr.write(text),
+      // One line (SPEC §6): commander's message, then where to look.
       outputError: (text, write) =>
-        write(text.startsWith("error:") ? `evh: ${text.slice(7)}` : text),
+        write(
+          text.startsWith("error:")
+            ? `evh: ${oneLine(text.slice(7))} (--help shows the usage)\n`
+            : text,
+        ),
     });
   return program;
+}
+
+/** Commander's "unknown command 'lst'\n(Did you mean list?)" as one line. */
+function oneLine(message: string): string {
+  return message
+    .trim()
+    .replace(/\s*\n\(Did you mean/g, " (did you mean")
+    .replace(/\s*\n\s*/g, " ");
 }
 
 export { CommanderError };
