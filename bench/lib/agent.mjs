@@ -1,0 +1,79 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { onCleanup } from "./cleanup.mjs";
+import { nowMs } from "./clock.mjs";
+
+/** The only way in to the product: the same entry point an administrator runs. */
+let evhBin = fileURLToPath(new URL("../../bin/evh", import.meta.url));
+
+/** Points the benchmark at another checkout's bin/evh (--evh), to compare two builds. */
+export function useEvh(bin = evhBin) {
+  evhBin = path.resolve(bin);
+  const main = path.join(path.dirname(evhBin), "..", "dist", "cli", "main.js");
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+  return evhBin;
+}
+
+/**
+ * Starts `evh run --root <root>` as node directly (not via the shebang) so
+ * the child's pid is the agent's pid, and node flags (--cpu-prof) apply.
+ * Resolves once the agent prints "agent ready", with the times of spawn and
+ * readiness. The console output is drained (a full pipe would stall the
+ * agent) and its tail kept for error messages.
+ */
+export function startAgent(root, { nodeArgs = [], readyTimeoutMs = 300_000 } = {}) {
+  const spawnedAtMs = nowMs();
+  const child = spawn(process.execPath, [...nodeArgs, evhBin, "run", "--root", root], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const release = onCleanup(() => child.kill("SIGKILL"));
+  let tail = "";
+  const keepTail = (chunk) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+  };
+  child.stderr.on("data", keepTail);
+  const exited = new Promise((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+
+  const agent = {
+    pid: child.pid,
+    spawnedAtMs,
+    readyAtMs: Number.NaN,
+    output: () => tail,
+    /** SIGTERM, then waits for the exit (SIGKILL after `graceMs`): the agent's own clean shutdown. */
+    async stop(graceMs = 60_000) {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      const result = await exited;
+      clearTimeout(timer);
+      release();
+      return result;
+    },
+  };
+
+  return new Promise((resolve, reject) => {
+    let ready = false;
+    const timer = setTimeout(() => fail(new Error("agent not ready in time")), readyTimeoutMs);
+    const fail = (error) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      release();
+      reject(new Error(`${error.message}; last output:\n${tail}`));
+    };
+    child.stdout.on("data", (chunk) => {
+      keepTail(chunk);
+      if (!ready && tail.includes("agent ready")) {
+        ready = true;
+        agent.readyAtMs = nowMs();
+        clearTimeout(timer);
+        resolve(agent);
+      }
+    });
+    exited.then(({ code, signal }) => {
+      if (!ready) fail(new Error(`agent exited before ready (code ${code}, signal ${signal})`));
+    });
+  });
+}

@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+/** Readers of /proc/<pid>: memory, CPU time and context switches, all Linux-only by design. */
+
+/** Clock ticks per second for utime/stime; 100 on every Linux we run on (getconf CLK_TCK). */
+const CLK_TCK = 100;
+
+function statusField(pid, field) {
+  const text = readFileSync(`/proc/${pid}/status`, "utf8");
+  const line = text.split("\n").find((l) => l.startsWith(`${field}:`));
+  return line === undefined ? Number.NaN : Number.parseInt(line.slice(field.length + 1), 10);
+}
+
+/** Peak resident set size (VmHWM) in MiB: the kernel keeps the high-water mark, no sampling needed. */
+export function peakRssMiB(pid) {
+  return statusField(pid, "VmHWM") / 1024;
+}
+
+export function rssMiB(pid) {
+  return statusField(pid, "VmRSS") / 1024;
+}
+
+/** User + system CPU time of the whole process (all threads), in ms. */
+export function cpuMs(pid) {
+  const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // `pid (comm) state ...`: comm may contain spaces, so count fields after the last `)`.
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1000) / CLK_TCK;
+}
+
+/**
+ * Voluntary context switches summed over every thread. /proc/<pid>/status
+ * only counts the main thread, and a timer or the libuv pool may wake others.
+ * Each voluntary switch is a sleep that ended, i.e. roughly one wakeup.
+ */
+export function contextSwitches(pid) {
+  let voluntary = 0;
+  let involuntary = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8");
+      voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+      involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+    } catch {
+      // the thread ended while we listed them
+    }
+  }
+  return { voluntary, involuntary };
+}
+
+export function threadIds(pid) {
+  return readdirSync(`/proc/${pid}/task`).map(Number);
+}

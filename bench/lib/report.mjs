@@ -1,0 +1,129 @@
+import { num, table } from "./table.mjs";
+
+/** The human-readable report of one run: machine, each section's medians and ratios, then the targets. */
+export function renderReport(results) {
+  const { machine: m, options: o } = results;
+  const out = [
+    `evh benchmark — ${m.cpus} CPUs (${m.cpuModel}), Node ${m.node}, ${m.tmpdir} on ${m.tmpFs}, ` +
+      `load ${m.loadAverage.join(" ")}, evh ${m.evhCommit}`,
+    `concurrency ${o.concurrency}; medians of ${o.reps} runs unless noted`,
+  ];
+  const section = (title, body) => out.push("", title, body);
+
+  const tp = results.throughput?.medians;
+  if (tp) {
+    const evh = tp.evh?.perSecond;
+    section(
+      `Throughput: ${o.n} events renamed into new/ at once (first drop → last handler start)`,
+      table(Object.entries(tp), [
+        ["contender", ([name]) => name],
+        ["events/s", ([, r]) => num(r.perSecond)],
+        ["seconds", ([, r]) => num(r.seconds, 2)],
+        ["first start ms", ([, r]) => num(r.firstStartMs)],
+        ["peak RSS MiB", ([, r]) => num(r.peakRssMiB, 0)],
+        ["CPU ms/event", ([, r]) => num(r.cpuMsPerEvent, 2)],
+        ["lost", ([, r]) => num(r.lost, 0)],
+        ["evh ÷ this", ([, r]) => `${num(evh / r.perSecond, 2)}×`],
+      ]),
+    );
+  }
+  const lat = results.latency?.medians;
+  if (lat) {
+    section(
+      `Latency: ${o.latencyN} events dropped ${o.latencyGapMs} ms apart (handler start − drop)`,
+      table(Object.entries(lat), [
+        ["contender", ([name]) => name],
+        ["p50 ms", ([, r]) => num(r.p50, 2)],
+        ["p99 ms", ([, r]) => num(r.p99, 2)],
+        ["max ms", ([, r]) => num(r.max, 2)],
+        ["lost", ([, r]) => num(r.lost, 0)],
+        ["evh p50 ÷ this", ([, r]) => `${num(lat.evh.p50 / r.p50, 2)}×`],
+      ]),
+    );
+  }
+  const bl = results.backlog;
+  if (bl) {
+    section(
+      `Backlog: ${o.backlog} events in new/ before the agent starts (one run; times from spawn)`,
+      table(
+        [bl],
+        [
+          ["ready ms", (r) => num(r.readyMs, 0)],
+          ["first handler ms", (r) => num(r.firstStartMs, 0)],
+          ["total s", (r) => num(r.totalS)],
+          ["events/s", (r) => num(r.perSecond)],
+          ["peak RSS MiB", (r) => num(r.peakRssMiB, 0)],
+          ["CPU ms/event", (r) => num(r.cpuMsPerEvent, 2)],
+          ["lost", (r) => r.lost],
+        ],
+      ),
+    );
+  }
+  const hs = results.handlers;
+  if (hs) {
+    section(
+      `Handlers that never match, ${o.matchN} events each (one run per count)`,
+      table(hs, [
+        ["handlers", (r) => r.handlers],
+        ["load ms (spawn → ready)", (r) => num(r.loadMs, 0)],
+        ["events/s", (r) => num(r.perSecond)],
+        ["CPU ms/event", (r) => num(r.cpuMsPerEvent, 2)],
+        ["peak RSS MiB", (r) => num(r.peakRssMiB, 0)],
+      ]),
+    );
+  }
+  const idle = results.idle;
+  if (idle) {
+    const epoll = idle.epoll
+      ? `; under strace ${num(idle.epoll.wakeupsPerS, 2)} blocking epoll waits/s, by timeout (ms): ` +
+        Object.entries(idle.epoll.timeouts)
+          .map(([t, count]) => `${t}×${count}`)
+          .join(" ")
+      : "; strace not available for the per-timer view";
+    section(
+      `Idle: empty spool for ${idle.seconds} s`,
+      `CPU ${num(idle.cpuMs, 0)} ms (${num(idle.cpuPercent, 2)} %), ${num(idle.wakeupsPerS, 2)} voluntary context switches/s${epoll}`,
+    );
+  }
+  const prof = results.profile;
+  if (prof) {
+    const comps = prof.cpu.summary.components.slice(0, 14);
+    section(
+      `Profile: main thread during a ${prof.events}-event burst (node --cpu-prof; ${prof.cpu.file})`,
+      table(comps, [
+        ["charged to", (r) => r.name],
+        ["ms", (r) => num(r.ms, 0)],
+        ["share", (r) => `${num(r.share * 100)} %`],
+        ["ms/event", (r) => num(r.msPerEvent, 3)],
+      ]),
+    );
+    out.push(
+      "",
+      table(prof.cpu.summary.functions.slice(0, 10), [
+        ["hottest functions (self time)", (r) => r.name],
+        ["ms", (r) => num(r.ms, 0)],
+        ["share", (r) => `${num(r.share * 100)} %`],
+      ]),
+    );
+    if (prof.syscalls) {
+      section(
+        `System calls of the agent's threads per event (strace -c, ${prof.syscalls.events} events)`,
+        table(prof.syscalls.calls.slice(0, 16), [
+          ["syscall", (r) => r.syscall],
+          ["per event", (r) => num(r.perEvent, 2)],
+          ["errors", (r) => r.errors],
+          ["syscall s", (r) => num(r.seconds, 3)],
+        ]),
+      );
+    }
+  }
+  section(
+    "Targets (issue: Measure and win on speed)",
+    table(results.targets, [
+      ["target", (r) => r.target],
+      ["this run", (r) => r.value],
+      ["", (r) => (r.met === null ? "not measured" : r.met ? "met" : "NOT MET"), "left"],
+    ]),
+  );
+  return out.join("\n");
+}

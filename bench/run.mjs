@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: measures the evh agent against a bare Node loop, xargs -P
+ * and incron on this machine, and checks the figures against the targets of
+ * the issue "Measure and win on speed". See docs/performance.md.
+ *
+ * Prints a report and writes every raw figure to bench/results/<time>.json.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { useEvh } from "./lib/agent.mjs";
+import { cleanupAll } from "./lib/cleanup.mjs";
+import { openIncron } from "./lib/incron.mjs";
+import { describeMachine } from "./lib/machine.mjs";
+import { readOptions, usage } from "./lib/options.mjs";
+import { renderReport } from "./lib/report.mjs";
+import { checkTargets } from "./lib/targets.mjs";
+import { backlog } from "./scenarios/backlog.mjs";
+import { handlers } from "./scenarios/handlers.mjs";
+import { idle } from "./scenarios/idle.mjs";
+import { latency } from "./scenarios/latency.mjs";
+import { profile } from "./scenarios/profile.mjs";
+import { throughput } from "./scenarios/throughput.mjs";
+
+const SCENARIOS = { throughput, latency, backlog, handlers, idle, profile };
+const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
+
+let opts;
+try {
+  opts = readOptions();
+} catch (error) {
+  process.stderr.write(`bench: ${error.message}\n\n${usage()}\n`);
+  process.exit(2);
+}
+if (opts.help) {
+  process.stdout.write(`${usage()}\n`);
+  process.exit(0);
+}
+
+const started = Date.now();
+const progress = (line) => {
+  const s = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
+  process.stderr.write(`[${s}s] ${line}\n`);
+};
+const stamp = new Date().toISOString().replaceAll(":", "-").replace(/\..*/, "");
+const results = { machine: describeMachine(), options: opts, startedAt: new Date().toISOString() };
+
+try {
+  progress(`evh ${useEvh(opts.evhBin)}; sections: ${opts.sections.join(", ")}`);
+  // incron serves two sections; set up once, and always taken down below.
+  let incronSession;
+  if (opts.sections.includes("throughput") || opts.sections.includes("latency")) {
+    const session = await openIncron(opts);
+    if (session.skipped) {
+      results.incronSkipped = session.skipped;
+      progress(`incron skipped: ${session.skipped}`);
+    } else {
+      incronSession = session;
+    }
+  }
+  try {
+    for (const name of opts.sections) {
+      results[name] = await SCENARIOS[name](opts, {
+        incronSession,
+        progress,
+        resultsDir: RESULTS_DIR,
+        stamp,
+      });
+    }
+  } finally {
+    await incronSession?.close();
+  }
+  results.targets = checkTargets(results);
+  results.finishedAt = new Date().toISOString();
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(
+    `${renderReport(results)}\n\nraw results: ${path.relative(process.cwd(), file)}\n`,
+  );
+} catch (error) {
+  process.stderr.write(`bench: ${error.stack ?? error}\n`);
+  process.exitCode = 1;
+} finally {
+  cleanupAll();
+}

@@ -1,0 +1,38 @@
+import { bareNode, evh, incron } from "../lib/contenders.mjs";
+import { median, summarize } from "../lib/stats.mjs";
+
+/**
+ * Events dropped one at a time, `latencyGapMs` apart, into an idle
+ * contender: handler start − drop, the delay a single event sees. The bare
+ * Node fs.watch loop is the floor for a Node process reacting to inotify.
+ */
+export async function latency(opts, { incronSession, progress }) {
+  const contenders = [evh, bareNode("spawn")];
+  if (incronSession) contenders.push(incron(incronSession));
+  const runs = Object.fromEntries(contenders.map((c) => [name(c), []]));
+  const paced = { ...opts, n: opts.latencyN, gapMs: opts.latencyGapMs };
+  for (let rep = 1; rep <= opts.reps; rep++) {
+    for (const contender of contenders) {
+      const { values, lost } = await contender.paced(paced);
+      const figures = { ...summarize(values), lost };
+      runs[name(contender)].push(figures);
+      progress(
+        `latency ${rep}/${opts.reps} ${name(contender)}: p50 ${figures.p50.toFixed(1)} ms, ` +
+          `p99 ${figures.p99.toFixed(1)} ms` +
+          (lost > 0 ? `, ${lost} lost` : ""),
+      );
+    }
+  }
+  const medians = {};
+  for (const [who, list] of Object.entries(runs)) {
+    medians[who] = {
+      p50: median(list.map((r) => r.p50)),
+      p99: median(list.map((r) => r.p99)),
+      max: median(list.map((r) => r.max)),
+      lost: Math.max(...list.map((r) => r.lost)),
+    };
+  }
+  return { runs, medians };
+}
+
+const name = (c) => (c.name === "node" ? "node fs.watch" : c.name);

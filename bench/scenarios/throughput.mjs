@@ -1,0 +1,29 @@
+import { bareNode, evh, incron, xargs } from "../lib/contenders.mjs";
+import { medianOf } from "../lib/stats.mjs";
+
+const FIELDS = ["perSecond", "seconds", "firstStartMs", "peakRssMiB", "cpuMsPerEvent", "lost"];
+
+/**
+ * N events renamed into new/ at once; each contender runs the same handler
+ * over them. Repetitions are interleaved (evh, node, ..., then again) so a
+ * noisy neighbour that comes and goes hurts every contender alike.
+ */
+export async function throughput(opts, { incronSession, progress }) {
+  const contenders = [evh, bareNode("spawn"), bareNode("execa"), xargs];
+  if (incronSession) contenders.push(incron(incronSession));
+  const runs = Object.fromEntries(contenders.map((c) => [c.name, []]));
+  for (let rep = 1; rep <= opts.reps; rep++) {
+    for (const contender of contenders) {
+      const result = await contender.burst(opts);
+      runs[contender.name].push(result);
+      progress(
+        `throughput ${rep}/${opts.reps} ${contender.name}: ${result.perSecond.toFixed(1)} events/s` +
+          (result.lost > 0 ? `, ${result.lost} lost` : ""),
+      );
+    }
+  }
+  const medians = Object.fromEntries(
+    Object.entries(runs).map(([name, list]) => [name, medianOf(list, FIELDS)]),
+  );
+  return { runs, medians };
+}
