@@ -1,0 +1,189 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { fixtureScript } from "../helpers/fixture-script.js";
+import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
+import { type CliRoot, errorLine, useCliRoots } from "./cli-root.js";
+
+const newRoot = useCliRoots();
+
+/** Four handlers of client_create: two run, one is skipped by `when`, one is disabled. */
+function populate(root: CliRoot): void {
+  root.write(
+    "handlers.d/10-a.yaml",
+    `id: argv
+event: client_create
+priority: 10
+command: ["${fixtureScript("dump-argv.sh")}", "${root.path("argv.out")}", "<new_login_name>", "pw=<new_password>", "<new_contact_name>"]
+---
+id: fails
+event: "client_*"
+priority: 90
+env: { API_TOKEN: "s3cr3t-token" }
+command: ${fixtureScript("print-output.sh")} out-<new_login_name> err
+---
+id: only-example
+event: client_create
+when: { NEW_EMAIL: "*@example.com" }
+command: /bin/true
+---
+id: off
+event: client_create
+enabled: false
+command: /bin/true
+`,
+  );
+  root.write(
+    "handlers.d/20-shell.yaml",
+    `id: copy-event
+event: client_create
+priority: 5
+shell: true
+command: cat "$EVH_EVENT_FILE" > ${root.path("event.out")}; exit 4
+`,
+  );
+}
+
+const EVENT = [
+  "client_create",
+  "NEW_LOGIN_NAME=jdoe",
+  "NEW_CONTACT_NAME=Jörg Müller",
+  "NEW_PASSWORD=hunter22",
+];
+
+describe("evh test", () => {
+  it("shows the handlers that would run, in order, with argv, user, cwd and env; secrets masked", async () => {
+    const root = newRoot();
+    populate(root);
+    const r = await root.evh("test", ...EVENT, "--json");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout);
+    expect(out.event).toMatchObject({
+      event: "client_create",
+      params: { NEW_LOGIN_NAME: "jdoe", NEW_CONTACT_NAME: "Jörg Müller", NEW_PASSWORD: "***" },
+    });
+    const summary = out.handlers.map((h: { id: string; state: string; reason: string | null }) => [
+      h.id,
+      h.state,
+      h.reason,
+    ]);
+    expect(summary).toEqual([
+      ["fails", "run", null],
+      ["only-example", "skipped", "when: the event has no NEW_EMAIL"],
+      ["off", "disabled", "enabled: false"],
+      ["argv", "run", null],
+      ["copy-event", "run", null],
+    ]);
+    const argv = out.handlers[3];
+    expect(argv.argv).toEqual([
+      fixtureScript("dump-argv.sh"),
+      root.path("argv.out"),
+      "jdoe",
+      "pw=***",
+      "Jörg Müller",
+    ]);
+    expect(argv.env).toMatchObject({
+      NEW_LOGIN_NAME: "jdoe",
+      NEW_PASSWORD: "***",
+      EVH_EVENT: "client_create",
+      EVH_HANDLER_ID: "argv",
+      EVH_ATTEMPT: "1",
+    });
+    expect(argv.env.EVH_EVENT_FILE).toBe(root.path("spool", "cur", `${out.event.event_id}.json`));
+    expect(argv.user.uid).toBe(process.getuid?.());
+    expect(out.handlers[0].env.API_TOKEN).toBe("***");
+    expect(out.handlers[4].argv.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    expect(out.handlers.every((h: { result: unknown }) => h.result === null)).toBe(true);
+  });
+
+  it("prints the same plan for people; warns about unknown events and missing params", async () => {
+    const root = newRoot();
+    populate(root);
+    const r = await root.evh(
+      "test",
+      "client_create",
+      "NEW_LOGIN_NAME=jdoe",
+      "NEW_PASSWORD=hunter22",
+    );
+    expect(r.code).toBe(0);
+    expect(errorLine(r)).toBe(
+      "evh: warning: event client_create lacks required params NEW_CONTACT_NAME (evh list-params client_create shows them); handlers run anyway",
+    );
+    expect(r.stdout).toContain("5 handler(s) match, in run order:");
+    expect(r.stdout).toContain(
+      "\n2. only-example (handlers.d/10-a.yaml:12, priority 50): skipped: when: the event has no NEW_EMAIL\n",
+    );
+    expect(r.stdout).toContain(
+      "\n3. off (handlers.d/10-a.yaml:17, priority 50): disabled: enabled: false\n",
+    );
+    expect(r.stdout).toContain(
+      `   argv     ${JSON.stringify([fixtureScript("dump-argv.sh"), root.path("argv.out"), "jdoe", "pw=***", ""])}\n`,
+    );
+    expect(r.stdout).toContain("            NEW_PASSWORD=***\n");
+    expect(r.stdout).not.toContain("hunter22");
+    expect(root.names(".")).not.toContain("argv.out"); // a dry run runs nothing
+    const unknown = await root.evh("test", "clinet_create");
+    expect(unknown.code).toBe(0);
+    expect(unknown.stdout).toContain("no handler matches this event");
+    expect(errorLine(unknown)).toBe(
+      'evh: warning: event "clinet_create" is not in the catalogue of known events (did you mean "client_create"?); evh list-events shows them',
+    );
+  });
+
+  it("--exec runs them now, outside the spool, and exits 1 when one fails", async () => {
+    const root = newRoot();
+    populate(root);
+    const r = await root.evh("test", ...EVENT, "--exec", "--json");
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    const results = out.handlers.map((h: { id: string; result: { outcome: string } | null }) => [
+      h.id,
+      h.result?.outcome ?? null,
+    ]);
+    expect(results).toEqual([
+      ["fails", "ok"],
+      ["only-example", null],
+      ["off", null],
+      ["argv", "ok"],
+      ["copy-event", "failed"],
+    ]);
+    expect(out.handlers[0].result).toMatchObject({ stdout: "out-jdoe\n", stderr: "err\n" });
+    expect(out.handlers[4].result).toMatchObject({ exit_code: 4, attempts: 1 });
+    expect(readFileSync(root.path("argv.out"), "utf8").split("\0")).toEqual([
+      "jdoe",
+      "pw=hunter22",
+      "Jörg Müller",
+      "",
+    ]);
+    // EVH_EVENT_FILE was a temp copy of the event, gone afterwards; the spool was not touched.
+    expect(JSON.parse(root.read("event.out")).params.NEW_PASSWORD).toBe("hunter22");
+    expect(out.handlers[4].env.EVH_EVENT_FILE).not.toContain(root.dir);
+    expect(root.names("spool/new")).toEqual([]);
+  });
+
+  it("takes the event from --file and refuses a bad one (exit 2)", async () => {
+    const root = newRoot();
+    populate(root);
+    const file = root.write(
+      "e.yaml",
+      "event: client_update\nid: order-1\nparams: { NEW_LOGIN_NAME: x }\n",
+    );
+    const out = JSON.parse((await root.evh("test", "--file", file, "--json")).stdout);
+    expect(out.event).toMatchObject({ event: "client_update", id: "order-1", event_id: "order-1" });
+    expect(out.handlers.map((h: { id: string }) => h.id)).toEqual(["fails"]);
+    const bad = await root.evh("test", "client_create", "NEW_X");
+    expect(bad.code).toBe(2);
+  });
+
+  it.skipIf(!isRoot)(`says which handlers the root lock refuses${ROOT_ONLY}`, async () => {
+    const root = newRoot();
+    root.write("handlers.d/a.yaml", "id: as-root\nevent: '*'\ncommand: /bin/true\n");
+    const lock = root.write("var/root.event_handler.lock", "");
+    const out = JSON.parse((await root.evh("test", "service_restart", "--json")).stdout);
+    expect(out.handlers[0]).toMatchObject({
+      id: "as-root",
+      state: "refused",
+      reason: `root lock ${lock} exists; handlers that run as root are not started`,
+    });
+  });
+});
