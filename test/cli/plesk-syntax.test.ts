@@ -1,0 +1,177 @@
+import { userInfo } from "node:os";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { parsePleskArgs } from "../../src/cli/plesk-syntax.js";
+import { UsageError } from "../../src/errors/evh-error.js";
+import { errorLine, useCliRoots } from "./cli-root.js";
+
+const newRoot = useCliRoots();
+const me = userInfo().username;
+
+describe("parsePleskArgs", () => {
+  it("reads Plesk's words: one operation with --, options with -", () => {
+    expect(
+      parsePleskArgs([
+        "--create",
+        "-event",
+        "domain_create",
+        "-priority",
+        "50",
+        "-user",
+        "root",
+        "-command",
+        "/usr/local/bin/sync.sh <new_domain_name>",
+        "--root",
+        "/srv/evh",
+      ]),
+    ).toEqual({
+      operation: {
+        op: "create",
+        fields: {
+          event: "domain_create",
+          priority: 50,
+          user: "root",
+          command: "/usr/local/bin/sync.sh <new_domain_name>",
+        },
+        force: false,
+      },
+      root: "/srv/evh",
+    });
+    expect(parsePleskArgs(["--update", "7", "-priority", "0"])).toEqual({
+      operation: { op: "update", id: "7", fields: { priority: 0 } },
+    });
+    expect(parsePleskArgs(["-delete", "7"])).toEqual({ operation: { op: "delete", id: "7" } });
+    expect(parsePleskArgs(["--list", "--config=/etc/evh/evh.yaml"])).toEqual({
+      operation: { op: "list" },
+      config: "/etc/evh/evh.yaml",
+    });
+  });
+
+  it.each([
+    [
+      ["--create", "-event", "x"],
+      'event_handler --create needs -command COMMAND (e.g. -command "/usr/local/bin/sync.sh <new_login_name>")',
+    ],
+    [
+      ["--create", "-command", "/bin/true"],
+      "event_handler --create needs -event EVENT (e.g. -event client_create)",
+    ],
+    [
+      ["--create", "-event", "x", "-command", "c", "-priority", "101"],
+      '-priority must be 0..100 or lowest|low|normal|high|highest, got "101"',
+    ],
+    [
+      ["--lst"],
+      'event_handler: unknown option --lst (did you mean "--list"?); evh event_handler --help shows the syntax',
+    ],
+    [["--delete"], "event_handler: --delete needs a handler id (--delete ID)"],
+    [["--list", "--delete", "3"], "event_handler: give one operation, got --list and --delete"],
+    [["--delete", "3", "-event", "x"], "event_handler: -event is not used with --delete"],
+    [
+      ["--update", "3"],
+      "event_handler --update needs at least one of -event, -priority, -user, -command",
+    ],
+    [["--create", "-event", "x", "-command"], "event_handler: -command needs a value"],
+    [
+      ["--create", "-event", "x", "/bin/true"],
+      'event_handler: unexpected argument "/bin/true"; quote a command with spaces: -command "..."',
+    ],
+    [
+      [],
+      "event_handler: give an operation: --create, --update ID, --delete ID, --list, --list-events or --list-users",
+    ],
+  ])("refuses %j", (args, message) => {
+    expect(() => parsePleskArgs(args)).toThrow(new UsageError(message));
+  });
+});
+
+describe("evh event_handler", () => {
+  it("creates, refuses a duplicate unless -force, updates, lists and deletes", async () => {
+    const root = newRoot();
+    const create = ["event_handler", "--create", "-event", "domain_create", "-priority", "75"];
+    const rest = ["-user", me, "-command", "/bin/echo <new_domain_name>"];
+    const made = await root.evh(...create, ...rest);
+    expect(made).toEqual({ code: 0, stdout: "domain_create-1\n", stderr: "" });
+    expect(parse(root.read("handlers.d/domain_create-1.yaml"))).toEqual({
+      id: "domain_create-1",
+      event: "domain_create",
+      priority: 75,
+      user: me,
+      command: "/bin/echo <new_domain_name>",
+    });
+    const duplicate = await root.evh(...create, ...rest);
+    expect(duplicate.code).toBe(1);
+    expect(errorLine(duplicate)).toBe(
+      'evh: handler "domain_create-1" (handlers.d/domain_create-1.yaml:3) already runs this command for this event and user; -force creates another one',
+    );
+    expect((await root.evh(...create, ...rest, "-force")).stdout).toBe("domain_create-2\n");
+    const updated = await root.evh(
+      "event_handler",
+      "--update",
+      "domain_create-2",
+      "-priority",
+      "10",
+    );
+    expect(updated).toMatchObject({ code: 0, stdout: "domain_create-2\n" });
+    const list = await root.evh("event_handler", "--list");
+    expect(list.stdout).toMatch(/^domain_create-2 +domain_create +10 /m);
+    expect((await root.evh("event_handler", "--delete", "domain_create-1")).code).toBe(0);
+    expect(root.names("handlers.d")).toEqual(["domain_create-2.yaml"]);
+    const unknown = await root.evh("event_handler", "--delete", "domain_create-1");
+    expect(unknown.code).toBe(1);
+    expect(errorLine(unknown)).toBe(
+      'evh: no handler with id "domain_create-1" in handlers.d (did you mean "domain_create-2"?); evh list shows the ids',
+    );
+  });
+
+  it("refuses a missing -command and a bad priority as bad usage (exit 2)", async () => {
+    const root = newRoot();
+    const noCommand = await root.evh("event_handler", "--create", "-event", "client_create");
+    expect(noCommand.code).toBe(2);
+    expect(errorLine(noCommand)).toBe(
+      'evh: event_handler --create needs -command COMMAND (e.g. -command "/usr/local/bin/sync.sh <new_login_name>")',
+    );
+    const badPriority = await root.evh(
+      "event_handler",
+      "--create",
+      "-event",
+      "client_create",
+      "-priority",
+      "101",
+      "-command",
+      "/bin/true",
+    );
+    expect(badPriority.code).toBe(2);
+    expect(errorLine(badPriority)).toBe(
+      'evh: -priority must be 0..100 or lowest|low|normal|high|highest, got "101"',
+    );
+    const badUser = await root.evh(
+      "event_handler",
+      "--create",
+      "-event",
+      "client_create",
+      "-user",
+      "no-such-user-here",
+      "-command",
+      "/bin/true",
+    );
+    expect(badUser.code).toBe(2);
+    expect(errorLine(badUser)).toBe(
+      'evh: -user: user "no-such-user-here" does not exist on this system',
+    );
+    expect(root.names("handlers.d")).toEqual([]);
+  });
+
+  it("lists events and users, and explains itself with --help", async () => {
+    const root = newRoot();
+    const [events, users, help] = await Promise.all([
+      root.evh("event_handler", "--list-events"),
+      root.evh("event_handler", "--list-users"),
+      root.evh("event_handler", "--help"),
+    ]);
+    expect(events.stdout).toMatch(/^client_create +Customer account created$/m);
+    expect(users.stdout).toMatch(/^root +0 +0 /m);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--create -event E -command C [-priority P] [-user U] [-force]");
+  });
+});
