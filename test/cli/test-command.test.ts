@@ -1,7 +1,10 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { EVH_BIN } from "../helpers/evh-process.js";
 import { fixtureScript } from "../helpers/fixture-script.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
+import { waitFor } from "../helpers/wait-for.js";
 import { type CliRoot, errorLine, useCliRoots } from "./cli-root.js";
 
 const newRoot = useCliRoots();
@@ -185,5 +188,48 @@ describe("evh test", () => {
       state: "refused",
       reason: `root lock ${lock} exists; handlers that run as root are not started`,
     });
+  });
+
+  it("--exec: SIGINT cancels the running handler and the rest (exit 1), leaving no process", async () => {
+    const root = newRoot();
+    const marker = root.path("started");
+    root.write(
+      "handlers.d/h.yaml",
+      `id: hang
+event: "*"
+shell: true
+command: echo $$ > ${marker}; exec ${fixtureScript("sleep-forever.sh")}
+---
+id: after
+event: "*"
+priority: 1
+command: /bin/true
+`,
+    );
+    const child = spawn(EVH_BIN, ["test", "service_restart", "--exec"], {
+      cwd: root.dir,
+      env: { ...process.env, EVH_ROOT: root.dir },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await waitFor(() => root.names(".").includes("started"), 15_000, "the handler to start");
+    child.kill("SIGINT");
+    expect(await exited).toBe(1);
+    expect(stdout).toContain("   result   failed (signal SIGTERM, ");
+    expect(stdout).toContain("   result   failed (0 ms): canceled\n");
+    const pid = Number(root.read("started"));
+    const gone = () => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    await waitFor(gone, 5000, `handler process ${pid} to be gone`);
   });
 });
