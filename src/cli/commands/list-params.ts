@@ -72,15 +72,19 @@ async function listParams(id: string, options: ListParamsOptions): Promise<numbe
     });
     say(formatTable(["ENV", "PLACEHOLDER", "OLD/NEW", "REQUIRED", "TITLE"], lines));
   }
+  const remarks: string[] = [];
   if (paramsUncertain(event)) {
-    say();
-    say(
+    remarks.push(
       rows.length === 0
         ? `The reference knows no params of ${event.id} (params_status: ${event.paramsStatus}).`
         : `The reference knows these params only in part (params_status: ${event.paramsStatus}).`,
     );
   }
-  if (event.note) say(`Note: ${event.note}`);
+  if (event.note) remarks.push(`Note: ${event.note}`);
+  if (remarks.length > 0) {
+    say();
+    for (const remark of remarks) say(remark);
+  }
   say();
   say(`Every handler also gets ${EVH_VARS}.`);
   return 0;
