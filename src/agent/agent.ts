@@ -225,23 +225,24 @@ export class Agent {
           "new",
           new EventDecodeError(`not a regular file: ${entry.kind}`),
         );
-        return;
-      }
-      if (classifyEventFileName(entry.name) === "unsupported") {
+      } else if (classifyEventFileName(entry.name) === "unsupported") {
         await this.reject(
           entry.name,
           "new",
           new EventDecodeError("unsupported file type", "event files end in .json, .yaml or .yml"),
         );
-        return;
+      } else {
+        const name = await this.spool.move(entry.name, "new", "cur");
+        this.toDecode.push({ name, origin: "new", second: false });
       }
-      const name = await this.spool.move(entry.name, "new", "cur");
-      this.toDecode.push({ name, origin: "new", second: false });
     } catch (error) {
-      if (errnoCode(error) === "ENOENT") return; // taken or removed meanwhile: nothing to do
-      this.intake.putBack(entry);
-      throw error;
+      if (errnoCode(error) !== "ENOENT") {
+        this.intake.putBack(entry);
+        throw error;
+      }
+      // taken or removed meanwhile: nothing to do
     }
+    this.intake.release(entry.name);
   }
 
   private async decode(item: {
@@ -281,6 +282,7 @@ export class Agent {
   private async reject(name: string, from: "new" | "cur", error: EventDecodeError): Promise<void> {
     const result = await quarantine(this.spool, name, from, error);
     const detail = error.detail ? `: ${error.detail}` : "";
+    if ("gone" in result) return; // taken or removed meanwhile: nothing to report
     if ("placed" in result) {
       this.log.logger.warn(`quarantined ${name}: ${error.reason}${detail}`, {
         file: result.placed,

@@ -10,8 +10,12 @@ import type { Spool, SpoolEntry } from "../spool/spool.js";
  */
 export class Intake {
   private readonly queue: SpoolEntry[] = [];
-  /** Names in new/ that are queued: a rescan must not queue them twice. */
-  private readonly queued = new Set<string>();
+  /**
+   * Names in new/ that are queued or being claimed: a rescan must not queue
+   * them again. A name leaves only when its claim is over (`release`): a scan
+   * made while a claim is moving the file would otherwise queue it twice.
+   */
+  private readonly inHand = new Set<string>();
   private scanning: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
@@ -47,17 +51,19 @@ export class Intake {
     return this.queue.length;
   }
 
-  /** The next entry to claim, in arrival order. */
+  /** The next entry to claim, in arrival order; `release` it once the claim is over. */
   next(): SpoolEntry | undefined {
-    const entry = this.queue.shift();
-    if (entry) this.queued.delete(entry.name);
-    return entry;
+    return this.queue.shift();
+  }
+
+  /** The claim of `name` is over (moved, quarantined or gone): a later file of that name is new. */
+  release(name: string): void {
+    this.inHand.delete(name);
   }
 
   /** Puts an entry back at the front (a transient error while claiming it). */
   putBack(entry: SpoolEntry): void {
     this.queue.unshift(entry);
-    this.queued.add(entry.name);
   }
 
   /** Lists new/ once (coalescing nudges that arrive while a scan runs). */
@@ -72,10 +78,10 @@ export class Intake {
         try {
           const found = await this.spool.list(
             "new",
-            (name) => this.queued.has(name) || classifyEventFileName(name) === "hidden",
+            (name) => this.inHand.has(name) || classifyEventFileName(name) === "hidden",
           );
           for (const entry of found) {
-            this.queued.add(entry.name);
+            this.inHand.add(entry.name);
             this.queue.push(entry);
           }
           if (found.length > 0) this.onFound();

@@ -74,4 +74,17 @@ describe("intake of spool/new/", () => {
     await waitFor(() => root.lines("runs").length === 4);
     expect(ids(root.lines("runs"))).toEqual(["b", "B", "a", "c"]);
   });
+
+  test("many files quarantined while rescans run get exactly one sidecar each", async () => {
+    // Rescans interleave with the claims: none may take a file that is being moved already.
+    const root = recordingRoot();
+    root.configure({ rescan_interval: "100ms" });
+    await root.start();
+    const names = Array.from({ length: 150 }, (_, i) => `note-${String(i).padStart(3, "0")}.txt`);
+    for (const name of names) root.drop("not an event", name);
+    await waitFor(() => root.files("new").length === 0, 20_000, "new/ to empty");
+    await waitFor(() => root.files("failed").length >= 2 * names.length, 10_000, "sidecars");
+    const expected = names.flatMap((n) => [n, `${n}.error.json`]).sort();
+    expect(root.files("failed")).toEqual(expected);
+  });
 });
