@@ -37,7 +37,10 @@ const TRANSIENT_BACKOFF_MS = 1000;
  * settle timers and finished events only wake it (STYLE: the loop).
  */
 export class Agent {
+  /** Aborted when the grace period is over: running handlers are killed. */
   private readonly abort = new AbortController();
+  /** Aborted when shutdown starts: no further handler (or retry attempt) starts. */
+  private readonly stopStarting = new AbortController();
   private stopping = false;
   private closing: Promise<void> | undefined;
   private readonly scheduler: Scheduler<ClaimedEvent>;
@@ -66,6 +69,7 @@ export class Agent {
       spool,
       redactor: new Redactor(config.redact),
       signal: this.abort.signal,
+      stop: this.stopStarting.signal,
     });
     this.intake = new Intake(
       spool,
@@ -149,6 +153,7 @@ export class Agent {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.stopping = true;
+      this.stopStarting.abort();
       this.wake();
       for (const timer of this.settling.values()) clearTimeout(timer);
       await Promise.all([this.intake.stop(), this.stopWatchingHandlers?.()]);

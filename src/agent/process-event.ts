@@ -85,12 +85,19 @@ export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Pr
     }
     if (ctx.stopping()) return { kind: "interrupted" };
     const outcome = await ctx.run(handler, claimed, (record) => ctx.onAttempt(claimed, record));
-    // Killed by the shutdown: not an outcome; the handler runs again at the next start.
+    // Killed by the shutdown, or its retries cut short by it: not an outcome; the handler
+    // runs again at the next start.
     if (ctx.signal.aborted && outcome.outcome !== "ok") return { kind: "interrupted" };
+    if (ctx.stopping() && retriesLeft(handler, outcome)) return { kind: "interrupted" };
     await journal.recordRun(claimed.name, claimed.sha, outcome);
     outcomes.push(outcome);
   }
   return place(claimed, outcomes, ctx);
+}
+
+/** A failure with attempts to spare: the retry loop ended early, so this is not the final word. */
+function retriesLeft(handler: Handler, outcome: HandlerOutcome): boolean {
+  return isFailure(outcome.outcome) && outcome.attempts < 1 + handler.retry.attempts;
 }
 
 async function place(

@@ -8,12 +8,17 @@ import type { Spool } from "../spool/spool.js";
 import { rootLockFile } from "./agent.js";
 import type { ClaimedEvent } from "./claimed-event.js";
 
-/** Binds the executor to this agent: its user, root lock, redaction and shutdown signal. */
+/**
+ * Binds the executor to this agent: its user, root lock, redaction, and its
+ * two shutdown signals: `stop` (no new attempt starts) and `signal` (the
+ * grace period is over: running handlers are killed).
+ */
 export function makeRunner(deps: {
   config: EvhConfig;
   spool: Spool;
   redactor: Redactor;
   signal: AbortSignal;
+  stop: AbortSignal;
 }) {
   const agentUser = currentUser();
   const lockFile = rootLockFile(deps.config);
@@ -32,6 +37,7 @@ export function makeRunner(deps: {
         extraVars: claimed.asciiVars,
         redactor: deps.redactor,
         signal: deps.signal,
+        stop: deps.stop,
       },
       onAttempt,
     );

@@ -7,15 +7,21 @@ import { type RunContext, runHandler } from "./run-handler.js";
 /**
  * A run context whose attempt number the retry loop owns: it counts from 1
  * itself, and an `attempt` given here is ignored (so a plain RunContext fits).
+ * `stop` (the agent is shutting down) lets a running attempt finish but
+ * starts no further one: a backoff under way ends at once.
  */
-export type RetryContext = Omit<RunContext, "attempt"> & { readonly attempt?: number };
+export type RetryContext = Omit<RunContext, "attempt"> & {
+  readonly attempt?: number;
+  readonly stop?: AbortSignal;
+};
 
 /**
  * Runs a handler up to `1 + retry.attempts` times while it ends `failed` or
  * `timeout`, waiting `backoffMs * 2^(n-1)` after attempt n. Each attempt's
  * record goes to `onAttempt` (to be journaled) before the next starts. A
- * cancel (agent shutdown) ends the loop at once, during a run or a backoff.
- * Returns the last attempt's outcome.
+ * cancel ends the loop at once, during a run or a backoff; `stop` ends it
+ * after the running attempt. Returns the last attempt's outcome: a failure
+ * with fewer attempts than allowed was cut short by one of them.
  */
 export async function runWithRetry(
   handler: Handler,
@@ -30,7 +36,7 @@ export async function runWithRetry(
     await onAttempt(record);
     if (!isFailure(record.outcome) || isCanceled(record) || attempt >= maxAttempts) break;
     const backoffMs = handler.retry.backoffMs * 2 ** (attempt - 1);
-    if (!(await pause(backoffMs, ctx.signal))) break;
+    if (ctx.stop?.aborted || !(await pause(backoffMs, ctx.signal, ctx.stop))) break;
   }
   return {
     handler: handler.id,
@@ -41,18 +47,18 @@ export async function runWithRetry(
   };
 }
 
-/** Waits `ms`; false if `signal` aborted first. The timer is cleared on abort, so it keeps nothing alive. */
-function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+/** Waits `ms`; false if a signal aborted first. The timer is cleared on abort, so it keeps nothing alive. */
+function pause(ms: number, ...signals: (AbortSignal | undefined)[]): Promise<boolean> {
+  const watched = signals.filter((s) => s !== undefined);
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const onAbort = () => {
+    if (watched.some((s) => s.aborted)) return resolve(false);
+    const settle = (value: boolean) => {
       clearTimeout(timer);
-      resolve(false);
+      for (const s of watched) s.removeEventListener("abort", onAbort);
+      resolve(value);
     };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, clampDelay(ms));
-    signal.addEventListener("abort", onAbort, { once: true });
+    const onAbort = () => settle(false);
+    const timer = setTimeout(() => settle(true), clampDelay(ms));
+    for (const s of watched) s.addEventListener("abort", onAbort, { once: true });
   });
 }

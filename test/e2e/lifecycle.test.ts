@@ -95,6 +95,38 @@ describe("stopping", () => {
   });
 });
 
+describe("stopping during a retry backoff", () => {
+  test("no further attempt starts; the event stays in cur/ and runs again at the next start", async () => {
+    const root = newRoot({ grace: "30s" });
+    root.handler("flaky.yaml", {
+      id: "flaky",
+      event: "*",
+      retry: { attempts: 3, backoff: "5s" },
+      command: [fixtureScript("count-attempts.sh"), root.out("attempts")],
+    });
+    const agent = await root.start();
+    const name = root.drop({ event: "client_create" });
+    await waitFor(() => runsIn(root.logFile).length === 1, 10_000, "the first attempt");
+    agent.child.kill("SIGTERM");
+    expect(await agent.exited).toBe(0);
+    expect(root.lines("attempts")).toEqual(["1"]);
+    expect(root.files("cur")).toEqual([name]);
+    expect(root.files("failed")).toEqual([]);
+
+    // Fixed while the agent was down: the resumed event runs with the current definition.
+    root.handler("flaky.yaml", {
+      id: "flaky",
+      event: "*",
+      command: [fixtureScript("record-run.sh"), root.out("runs")],
+    });
+    await root.start();
+    await waitFor(() => root.lines("runs").length === 1, 10_000, "the resumed run");
+    expect(root.lines("runs")).toEqual([`${eventIdOf(name)} flaky 1`]);
+    await waitFor(() => root.files("cur").length === 0);
+    expect(root.files("failed")).toEqual([]);
+  });
+});
+
 describe("SIGHUP", () => {
   test("reopens the log file: after logrotate renames it, new lines go to a fresh evh.log", async () => {
     const root = newRoot();

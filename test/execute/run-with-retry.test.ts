@@ -51,6 +51,22 @@ describe("runWithRetry", () => {
     expect(attemptsSeen(log)).toEqual(["1", "2"]);
   });
 
+  it("starts no further attempt once `stop` is aborted, ending a backoff at once", async () => {
+    const log = root.path("attempts.txt");
+    const handler = makeHandler([script("count-attempts.sh"), log], {
+      retry: { attempts: 3, backoffMs: 3_600_000 },
+    });
+    const stop = new AbortController();
+    const outcome = await runWithRetry(
+      handler,
+      makeEvent(),
+      { ...makeContext(root.varDir), stop: stop.signal },
+      () => stop.abort(),
+    );
+    expect(outcome).toMatchObject({ outcome: "failed", attempts: 1 });
+    expect(attemptsSeen(log)).toEqual(["1"]);
+  });
+
   it("retries a timeout too", async () => {
     const handler = makeHandler([script("sleep-forever.sh")], {
       timeoutMs: 100,
