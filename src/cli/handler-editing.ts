@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { EvhConfig } from "../config/config.js";
 import { errnoCode, HandlerNotFoundError } from "../errors/evh-error.js";
@@ -49,6 +49,7 @@ export async function createHandler(
   options: CreateOptions,
 ): Promise<EditResult> {
   const loaded = loadHandlers(config);
+  refuseOpenDirectory(config, loaded);
   const id = options.id ?? defaultId(config, loaded, fields.event);
   const flagged = new Set(["id", ...Object.keys(fields)]);
   const label = path.join(config.handlersDir, `${id}.yaml`);
@@ -83,6 +84,7 @@ export async function updateHandler(
   flag: FlagName,
 ): Promise<EditResult> {
   const loaded = loadHandlers(config);
+  refuseOpenDirectory(config, loaded);
   const { file, text } = locateEditable(config, loaded, id, "update");
   const updated = updatedHandlerText(text, fields);
   const flagged = new Set(Object.keys(fields));
@@ -97,6 +99,26 @@ export async function deleteHandler(config: EvhConfig, id: string): Promise<{ fi
   const { file } = locateEditable(config, loaded, id, "delete");
   await removeHandlerFile(file);
   return { file };
+}
+
+/**
+ * As root the agent refuses every file of a handlers.d/ that group or others
+ * can write (SPEC §3): a file written there would never run. The loader says
+ * so only about files that exist, so an empty directory is checked here.
+ */
+function refuseOpenDirectory(config: EvhConfig, loaded: LoadedHandlers): void {
+  if (loaded.agentUser.uid !== 0) return;
+  let mode: number;
+  try {
+    mode = statSync(config.handlersDir).mode;
+  } catch {
+    return; // created by the write, 0755
+  }
+  if ((mode & 0o022) === 0) return;
+  const dir = displayPath(config.handlersDir);
+  throw new CommandError(
+    `${dir} is writable by group or others, so the agent (as root) refuses every handler file in it; fix: chmod go-w ${config.handlersDir}`,
+  );
 }
 
 /** The context the agent loads with (HandlerStore's): same users, programs, root, catalogue. */

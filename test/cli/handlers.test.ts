@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { chmodSync, statSync } from "node:fs";
 import { userInfo } from "node:os";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -53,6 +53,20 @@ describe("evh create", () => {
     await root.evh("create", "--event", "client_create", "--command", "/bin/true", "--id", "x");
     expect(statSync(root.path("handlers.d", "x.yaml")).uid).toBe(0);
   });
+
+  it.skipIf(!isRoot)(
+    `refuses to write into a handlers.d/ others can write, which the agent would refuse${ROOT_ONLY}`,
+    async () => {
+      const root = newRoot();
+      chmodSync(root.handlersDir, 0o777);
+      const r = await root.evh("create", "--event", "client_create", "--command", "/bin/true");
+      expect(r.code).toBe(1);
+      expect(errorLine(r)).toBe(
+        `evh: handlers.d is writable by group or others, so the agent (as root) refuses every handler file in it; fix: chmod go-w ${root.handlersDir}`,
+      );
+      expect(root.names("handlers.d")).toEqual([]);
+    },
+  );
 
   it("warns about an event outside the catalogue with a did-you-mean, and creates it", async () => {
     const root = newRoot();
