@@ -174,6 +174,11 @@ describe("evh test", () => {
     const out = JSON.parse((await root.evh("test", "--file", file, "--json")).stdout);
     expect(out.event).toMatchObject({ event: "client_update", id: "order-1", event_id: "order-1" });
     expect(out.handlers.map((h: { id: string }) => h.id)).toEqual(["fails"]);
+    root.write("handlers.d/30-broken.yaml", "event: client_update\ncomand: /bin/true\n");
+    const broken = await root.evh("test", "--file", file);
+    expect(broken.stderr).toContain(
+      "\nevh: warning: handlers.d/30-broken.yaml fails to load, so its handlers are left out (evh validate shows why)\n",
+    );
     const bad = await root.evh("test", "client_create", "NEW_X");
     expect(bad.code).toBe(2);
   });

@@ -51,9 +51,9 @@ async function test(
 ): Promise<number> {
   const config = configFor(options);
   const input = await readInput(config, eventId, params, options);
-  const warnings = eventWarnings(input.event);
-  for (const warning of warnings) warn(warning);
   const loaded = loadHandlers(config);
+  const warnings = [...eventWarnings(input.event), ...brokenFiles(loaded)];
+  for (const warning of warnings) warn(warning);
   const redactor = new Redactor(config.redact);
   const { event } = input;
   const extraVars = asciiForms(event.params, getCatalogue().find(event.event)).vars;
@@ -99,6 +99,16 @@ async function test(
   } finally {
     await run?.close();
   }
+}
+
+/** Files that fail to load take no part: say so, or a missing handler would be a mystery. */
+function brokenFiles(loaded: LoadedHandlers): string[] {
+  return [...loaded.files.values()]
+    .filter((state) => state.status !== "loaded")
+    .map(
+      (state) =>
+        `${displayPath(state.file)} fails to load, so its handlers are left out (evh validate shows why)`,
+    );
 }
 
 async function readInput(
