@@ -6,6 +6,7 @@ import { getCatalogue } from "../events/catalogue.js";
 import { classifyEventFileName } from "../events/decode-event-file.js";
 import { currentUser } from "../execute/system-users.js";
 import { HandlerStore } from "../handlers/handler-store.js";
+import type { Registry } from "../handlers/registry.js";
 import { Journal } from "../record/journal.js";
 import type { AgentLogger } from "../record/logger.js";
 import { Redactor } from "../record/redact.js";
@@ -32,6 +33,15 @@ const RELOAD_CAUSE = {
 /** Pause after a transient error (EMFILE, EIO) before the loop tries again. */
 const TRANSIENT_BACKOFF_MS = 1000;
 
+/** A claimed file in cur/ not decoded yet, with the handler set it will run with. */
+interface ToDecode {
+  readonly name: string;
+  readonly origin: "new" | "cur";
+  /** Its second parse, after the settle delay. */
+  readonly second: boolean;
+  readonly registry: Registry;
+}
+
 /**
  * The agent: one loop owns the concurrency slots; intake, handler reloads,
  * settle timers and finished events only wake it (STYLE: the loop).
@@ -46,7 +56,7 @@ export class Agent {
   private readonly scheduler: Scheduler<ClaimedEvent>;
   private readonly intake: Intake;
   /** Names in cur/ waiting to be decoded; resumed ones first. */
-  private readonly toDecode: { name: string; origin: "new" | "cur"; second: boolean }[] = [];
+  private readonly toDecode: ToDecode[] = [];
   private readonly settling = new Map<string, NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
   private wakeUp: (() => void) | undefined;
@@ -98,15 +108,21 @@ export class Agent {
       });
       const started = new Agent(config, log, spool, journal, handlers, releaseLock);
       agent = started;
-      const hidden = (name: string) => classifyEventFileName(name) === "hidden";
-      for (const entry of await spool.list("cur", hidden)) {
-        agent.toDecode.push({ name: entry.name, origin: "cur", second: false });
-      }
       // Watch first, then load: an edit lands either in the first load or in a reload.
       agent.stopWatchingHandlers = await watchHandlers(config.handlersDir, () =>
         started.reload("change"),
       );
       agent.reload("start");
+      // Resumed events run with the handlers current when they are resumed (SPEC §3).
+      const hidden = (name: string) => classifyEventFileName(name) === "hidden";
+      for (const entry of await spool.list("cur", hidden)) {
+        agent.toDecode.push({
+          name: entry.name,
+          origin: "cur",
+          second: false,
+          registry: handlers.current(),
+        });
+      }
       await agent.intake.start(config.rescanIntervalMs);
       await agent.intake.scan();
       // Counted before the loop starts: its first pass takes them off the list at once.
@@ -238,7 +254,13 @@ export class Agent {
         );
       } else {
         const name = await this.spool.move(entry.name, "new", "cur");
-        this.toDecode.push({ name, origin: "new", second: false });
+        // The handler set is fixed here, when the event is claimed, whenever it runs.
+        this.toDecode.push({
+          name,
+          origin: "new",
+          second: false,
+          registry: this.handlers.current(),
+        });
       }
     } catch (error) {
       if (errnoCode(error) !== "ENOENT") {
@@ -250,14 +272,10 @@ export class Agent {
     this.intake.release(entry.name);
   }
 
-  private async decode(item: {
-    name: string;
-    origin: "new" | "cur";
-    second: boolean;
-  }): Promise<void> {
+  private async decode(item: ToDecode): Promise<void> {
     let claimed: ClaimedEvent;
     try {
-      claimed = await decodeClaimed(this.spool, this.config, item.name, item.origin);
+      claimed = await decodeClaimed(this.spool, this.config, item);
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return;
       if (!(error instanceof EventDecodeError)) {
@@ -322,7 +340,7 @@ export class Agent {
         config: this.config,
         spool: this.spool,
         journal: this.journal,
-        registry: this.handlers.current(),
+        registry: claimed.registry,
         stopping: () => this.stopping,
         signal: this.abort.signal,
         run: this.runner,
@@ -340,7 +358,8 @@ export class Agent {
       this.transient(`processing ${claimed.name}`, toError(error));
       const timer = setTimeout(() => {
         this.settling.delete(claimed.name);
-        this.toDecode.push({ name: claimed.name, origin: "cur", second: false });
+        const { name, registry } = claimed;
+        this.toDecode.push({ name, origin: "cur", second: false, registry });
         this.wake();
       }, TRANSIENT_BACKOFF_MS);
       this.settling.set(claimed.name, timer);

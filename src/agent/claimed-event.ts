@@ -1,4 +1,5 @@
 import type { EvhEvent } from "../events/event.js";
+import type { Registry } from "../handlers/registry.js";
 
 /** An event the agent took from the spool: in cur/, decoded, with its ordering key. */
 export interface ClaimedEvent {
@@ -15,4 +16,6 @@ export interface ClaimedEvent {
   readonly invalidDomains: readonly string[];
   /** `cur` when it was resumed at start (left over by a previous agent). */
   readonly origin: "new" | "cur";
+  /** The handler set current when it was claimed (or resumed): reloads after that do not change it. */
+  readonly registry: Registry;
 }

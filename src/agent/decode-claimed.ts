@@ -11,8 +11,7 @@ import type { ClaimedEvent } from "./claimed-event.js";
 export async function decodeClaimed(
   spool: Spool,
   config: EvhConfig,
-  name: string,
-  origin: "new" | "cur",
+  { name, origin, registry }: Pick<ClaimedEvent, "name" | "origin" | "registry">,
 ): Promise<ClaimedEvent> {
   const { bytes, mtime } = await readEventBytes(spool.path("cur", name), config.maxEventBytes);
   const event = decodeEventFile(bytes, { fileName: name, mtime, maxBytes: config.maxEventBytes });
@@ -27,5 +26,6 @@ export async function decodeClaimed(
     asciiVars: idn.vars,
     invalidDomains: idn.invalid,
     origin,
+    registry,
   };
 }

@@ -1,4 +1,4 @@
-import { copyFileSync } from "node:fs";
+import { copyFileSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { readLog, waitForLog, withMessage } from "../helpers/agent-log.js";
 import { eventIdOf } from "../helpers/drop-event.js";
@@ -90,6 +90,33 @@ describe("handlers: reloading handlers.d", () => {
     await waitFor(() => handlersRun(root, second).length === 2);
     expect(handlersRun(root, first)).toEqual(["a"]);
     expect(handlersRun(root, second)).toEqual(["a", "b"]);
+  });
+
+  test("a reload never interrupts a running event; each event keeps the handlers current when it was claimed", async () => {
+    const root = newRoot();
+    const hold = {
+      id: "hold",
+      event: "*",
+      command: [fixtureScript("hang-until.sh"), root.out("held"), root.out("release")],
+    };
+    root.handler("10-a.yaml", [hold, recorder(root, "after")]);
+    await root.start();
+    const a = root.drop({ event: "client_create" });
+    await waitFor(() => root.lines("held").length === 1, 10_000, "A to start");
+    const b = root.drop({ event: "client_create" });
+    await waitFor(() => root.files("cur").includes(b), 10_000, "B claimed while A runs");
+
+    root.handler("10-a.yaml", [hold, recorder(root, "added")]);
+    await reloaded(root, "reloaded after a change in handlers.d", 2);
+    const c = root.drop({ event: "client_create" });
+    await waitFor(() => root.files("cur").includes(c), 10_000, "C claimed after the reload");
+    writeFileSync(root.out("release"), "");
+    await waitFor(() => root.files("cur").length === 0, 10_000, "all three done");
+
+    expect(root.lines("held")).toEqual([a, b, c].map(eventIdOf));
+    expect(handlersRun(root, a)).toEqual(["after"]);
+    expect(handlersRun(root, b)).toEqual(["after"]);
+    expect(handlersRun(root, c)).toEqual(["added"]);
   });
 
   test("a file broken while running keeps its last good version, and the error names file and line", async () => {
