@@ -1,22 +1,18 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type Command, Option } from "commander";
 import type { EvhConfig } from "../../config/config.js";
-import { formatDuration } from "../../config/duration.js";
 import { UsageError } from "../../errors/evh-error.js";
 import { getCatalogue } from "../../events/catalogue.js";
-import type { EvhEvent } from "../../events/event.js";
 import { asciiForms } from "../../events/idn.js";
 import { isFailure, type RunRecord } from "../../execute/outcome.js";
-import { runWithRetry } from "../../execute/run-with-retry.js";
 import { Redactor } from "../../record/redact.js";
 import { Spool } from "../../spool/spool.js";
 import { type EventInput, eventFromArgs, eventFromFile, eventWarnings } from "../event-input.js";
 import { type LoadedHandlers, loadHandlers } from "../loaded-handlers.js";
 import { displayPath, say, sayJson, warn } from "../output.js";
 import { type CommonOptions, configFor, type Done, withCommon } from "../program.js";
-import { type PlannedHandler, planTest } from "../test-plan.js";
+import type { ExecRun } from "../test-exec.js";
+import { formatPlanned, formatRecord, plannedJson, show } from "../test-output.js";
+import { planTest } from "../test-plan.js";
 
 interface TestOptions extends CommonOptions {
   file?: string;
@@ -57,7 +53,10 @@ async function test(
   const redactor = new Redactor(config.redact);
   const { event } = input;
   const extraVars = asciiForms(event.params, getCatalogue().find(event.event)).vars;
-  const run = options.exec ? await ExecRun.open(input) : undefined;
+  // The process runner is loaded only when something is run: a dry run stays quick.
+  const run: ExecRun | undefined = options.exec
+    ? await (await import("../test-exec.js")).ExecRun.open(input)
+    : undefined;
   try {
     const eventFile = run?.eventFile ?? new Spool(config.spoolDir).path("cur", event.file);
     const plan = planTest(loaded, { event, eventFile, extraVars, redactor });
@@ -129,141 +128,4 @@ async function readInput(
     );
   }
   return eventFromFile(config, options.file);
-}
-
-/**
- * `--exec`: the handlers run now, one after another, through the agent's
- * `runWithRetry`, outside the spool: `EVH_EVENT_FILE` is a private temp copy
- * of the event. SIGINT cancels the run in progress (and the rest).
- */
-class ExecRun {
-  private readonly abort = new AbortController();
-  private readonly onSignal = () => this.abort.abort();
-
-  private constructor(
-    private readonly dir: string,
-    readonly eventFile: string,
-  ) {
-    process.on("SIGINT", this.onSignal);
-  }
-
-  static async open(input: EventInput): Promise<ExecRun> {
-    const dir = await mkdtemp(path.join(tmpdir(), "evh-test-"));
-    const file = path.join(dir, input.event.file);
-    await writeFile(file, input.bytes, { mode: 0o600 });
-    return new ExecRun(dir, file);
-  }
-
-  async execute(
-    planned: PlannedHandler,
-    event: EvhEvent,
-    loaded: LoadedHandlers,
-    extraVars: Readonly<Record<string, string>>,
-    redactor: Redactor,
-  ): Promise<RunRecord | undefined> {
-    if (planned.state === "disabled" || planned.state === "skipped") return undefined;
-    let last: RunRecord | undefined;
-    await runWithRetry(
-      planned.handler,
-      event,
-      {
-        eventFile: this.eventFile,
-        agentUser: loaded.agentUser,
-        rootLockFile: loaded.rootLockFile,
-        extraVars,
-        redactor,
-        signal: this.abort.signal,
-      },
-      (record) => {
-        last = record;
-      },
-    );
-    return last;
-  }
-
-  async close(): Promise<void> {
-    process.off("SIGINT", this.onSignal);
-    await rm(this.dir, { recursive: true, force: true });
-  }
-}
-
-function formatPlanned(n: number, p: PlannedHandler): string {
-  const h = p.handler;
-  const where = `${displayPath(h.file)}:${h.line}, priority ${h.priority}`;
-  const verdict = p.state === "run" ? "runs" : p.state;
-  const head = `\n${n}. ${h.id} (${where}): ${verdict}${p.reason === undefined ? "" : `: ${p.reason}`}`;
-  if (p.state !== "run" && p.state !== "refused") return head;
-  const inv = p.invocation;
-  const lines = [
-    head,
-    `   user     ${p.user.name} (uid ${p.user.uid}, gid ${p.user.gid})`,
-    `   cwd      ${p.cwd}`,
-    `   argv     ${JSON.stringify([inv.file, ...inv.args])}`,
-    `   timeout  ${h.timeoutMs === 0 ? "none" : formatDuration(h.timeoutMs)}${h.retry.attempts > 0 ? `, retry ${h.retry.attempts} time(s)` : ""}`,
-  ];
-  if (inv.stdinJson !== undefined) lines.push(`   stdin    ${inv.stdinJson}`);
-  Object.entries(inv.env).forEach(([name, value], i) => {
-    lines.push(`   ${i === 0 ? "env      " : "         "}${name}=${show(value)}`);
-  });
-  return lines.join("\n");
-}
-
-function formatRecord(r: RunRecord): string {
-  const how =
-    r.signal !== null ? `signal ${r.signal}` : r.exitCode !== null ? `exit ${r.exitCode}` : "";
-  const detail = [how, `${r.durationMs} ms`, r.attempt > 1 ? `attempt ${r.attempt}` : ""]
-    .filter(Boolean)
-    .join(", ");
-  const why = r.error && r.error !== how ? `: ${r.error}` : "";
-  const lines = [`   result   ${r.outcome} (${detail})${why}`];
-  for (const [label, text] of [
-    ["stdout", r.stdout],
-    ["stderr", r.stderr],
-  ] as const) {
-    if (text === "") continue;
-    text
-      .replace(/\n$/, "")
-      .split("\n")
-      .forEach((line, i) => {
-        lines.push(`   ${i === 0 ? label.padEnd(9) : "         "}${line}`);
-      });
-  }
-  return lines.join("\n");
-}
-
-function plannedJson(p: PlannedHandler, record: RunRecord | undefined) {
-  const inv = p.invocation;
-  return {
-    id: p.handler.id,
-    file: p.handler.file,
-    line: p.handler.line,
-    priority: p.handler.priority,
-    state: p.state,
-    reason: p.reason ?? null,
-    user: { name: p.user.name, uid: p.user.uid, gid: p.user.gid },
-    cwd: p.cwd,
-    argv: [inv.file, ...inv.args],
-    env: inv.env,
-    stdin: inv.stdinJson ?? null,
-    timeout_ms: p.handler.timeoutMs,
-    result:
-      record === undefined
-        ? null
-        : {
-            outcome: record.outcome,
-            exit_code: record.exitCode,
-            signal: record.signal,
-            attempts: record.attempt,
-            duration_ms: record.durationMs,
-            stdout: record.stdout,
-            stderr: record.stderr,
-            error: record.error ?? null,
-          },
-  };
-}
-
-/** A value as one line: as it is, or JSON-quoted when it holds control characters. */
-function show(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what is looked for
-  return /[\u0000-\u001f\u007f]/.test(value) ? JSON.stringify(value) : value;
 }
