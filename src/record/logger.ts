@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { createLogger, format, type Logger, transports } from "winston";
 import type { LogLevel } from "../config/config.js";
+import { errnoCode } from "../errors/evh-error.js";
 
 /** Fields of the console line, in this order, when present. */
 const CONSOLE_FIELDS = [
@@ -39,6 +40,7 @@ function formatValue(value: unknown): string {
 export class AgentLogger {
   readonly logger: Logger;
   private file: transports.FileTransportInstance | undefined;
+  private console: transports.ConsoleTransportInstance | undefined;
 
   constructor(
     private readonly logFile: string | undefined,
@@ -47,16 +49,28 @@ export class AgentLogger {
   ) {
     this.logger = createLogger({ level, format: format.timestamp(), transports: [] });
     if (console) {
-      this.logger.add(
-        new transports.Console({
-          format: format.combine(format.timestamp(), consoleLine),
-          // Problems on stderr, the rest on stdout, as journald and shells expect.
-          stderrLevels: ["error", "warn"],
-        }),
-      );
+      this.console = new transports.Console({
+        format: format.combine(format.timestamp(), consoleLine),
+        // Problems on stderr, the rest on stdout, as journald and shells expect.
+        stderrLevels: ["error", "warn"],
+      });
+      this.logger.add(this.console);
+      // Without a listener, a write error (EPIPE: `evh run | head`, a closed terminal)
+      // is an uncaught exception that would stop the agent.
+      process.stdout.on("error", this.consoleFailed);
+      process.stderr.on("error", this.consoleFailed);
     }
     this.openFile();
   }
+
+  /** The console is gone: the agent goes on, logging to its file only. */
+  private readonly consoleFailed = (error: Error): void => {
+    if (!this.console) return;
+    this.logger.remove(this.console);
+    this.console = undefined;
+    const where = this.logFile ? `; logging to ${this.logFile} only` : "";
+    this.logger.warn(`console output failed: ${errnoCode(error) ?? error.message}${where}`);
+  };
 
   reopen(): void {
     if (this.file) {
@@ -68,6 +82,8 @@ export class AgentLogger {
 
   /** Flushes and closes every transport. */
   close(): Promise<void> {
+    process.stdout.off("error", this.consoleFailed);
+    process.stderr.off("error", this.consoleFailed);
     return new Promise((resolve) => {
       this.logger.on("finish", () => setImmediate(resolve));
       this.logger.end();

@@ -131,6 +131,25 @@ describe("stopping during a retry backoff", () => {
   });
 });
 
+describe("the console", () => {
+  test("the agent keeps working, logging to its file, when its console goes away (EPIPE)", async () => {
+    const root = newRoot();
+    root.handler("ok.yaml", { id: "ok", event: "*", command: [fixtureScript("exit-code.sh")] });
+    const agent = await root.start();
+    // Like `evh run | head` once head is gone, or a terminal that was closed.
+    agent.child.stdout?.destroy();
+    agent.child.stderr?.destroy();
+    const names = [root.drop({ event: "client_create" }), root.drop({ event: "client_create" })];
+    for (const name of names) {
+      await waitForLog(root.logFile, (e) => e.message === "event done" && e.file === name);
+    }
+    expect(agent.child.exitCode).toBeNull();
+    expect(withMessage(root.logFile, "console output failed: EPIPE")).toHaveLength(1);
+    agent.child.kill("SIGTERM");
+    expect(await agent.exited).toBe(0);
+  });
+});
+
 describe("SIGHUP", () => {
   test("reopens the log file: after logrotate renames it, new lines go to a fresh evh.log", async () => {
     const root = newRoot();
