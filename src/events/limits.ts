@@ -19,6 +19,14 @@ export const MAX_YAML_ALIASES = 100;
  * parser spends hundreds of MB on it.
  */
 export const MAX_YAML_DEPTH = 32;
+/**
+ * Scalars in a YAML event file: a valid event has at most 5 top-level keys
+ * and 1,000 params, each a key and a value. The bound stops the parse of a
+ * document that cannot be an event before it starts: yaml checks duplicate
+ * keys pair by pair, so 100k keys in a 1 MiB file would block the agent for
+ * minutes.
+ */
+export const MAX_YAML_SCALARS = 2 * (MAX_PARAMS + 5);
 
 /** `2202009` → `2.1 MiB`; whole units lose the `.0`. */
 export function formatBytes(bytes: number): string {

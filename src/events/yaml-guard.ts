@@ -1,7 +1,7 @@
 import { CST, Lexer } from "yaml";
 import { EventDecodeError } from "../errors/evh-error.js";
 import { quote } from "./describe-value.js";
-import { MAX_YAML_DEPTH } from "./limits.js";
+import { MAX_PARAMS, MAX_YAML_DEPTH, MAX_YAML_SCALARS } from "./limits.js";
 import { describePosition } from "./text-position.js";
 
 /** The lexer's marker before a plain or block scalar's source token. */
@@ -17,7 +17,9 @@ const MARKERS = new Set(["\u0002", "\u0018", SCALAR_MARKER]);
  *   read the node as a plain string, hiding the producer's mistake;
  * - directives (`%YAML 1.1`, `%TAG`): they change how the rest is read;
  * - deep nesting: 10 KB of `[` makes yaml's pretty error printer crash V8, and 1 MB
- *   of it costs the parser half a GB. The lexer streams in constant memory.
+ *   of it costs the parser half a GB. The lexer streams in constant memory;
+ * - more scalars than an event can have (MAX_YAML_SCALARS): the parser's
+ *   duplicate-key check is quadratic in the keys of a map.
  *
  * Depth is counted as open flow brackets plus the block indicators (`- `,
  * `? `, `: `) stacked on one line; indentation-only nesting costs quadratic
@@ -28,10 +30,19 @@ export function guardYamlTokens(text: string): void {
   let flowDepth = 0;
   let blockOnLine = 0;
   let skipNext = false;
+  let scalars = 0;
+  const countScalar = () => {
+    if (++scalars > MAX_YAML_SCALARS) {
+      throw new EventDecodeError(
+        `the YAML document has more than ${MAX_YAML_SCALARS} keys and values; an event has at most ${MAX_PARAMS} params`,
+      );
+    }
+  };
   for (const token of new Lexer().lex(text)) {
     if (MARKERS.has(token)) {
       // The source token after a scalar marker is scalar text, whatever it looks like.
       skipNext = token === SCALAR_MARKER;
+      if (skipNext) countScalar();
       continue;
     }
     const at = offset;
@@ -41,6 +52,10 @@ export function guardYamlTokens(text: string): void {
       continue;
     }
     switch (CST.tokenType(token)) {
+      case "single-quoted-scalar":
+      case "double-quoted-scalar":
+        countScalar();
+        break;
       case "tag":
         throw new EventDecodeError(
           `YAML tags are not allowed (found ${quote(token)} at ${describePosition(text, at)})`,

@@ -35,6 +35,23 @@ describe("parseYamlDocument", () => {
     expect(parseYamlDocument("<<: {a: 1}\n")).toEqual(new Map([["<<", new Map([["a", 1]])]]));
   });
 
+  it("refuses a document with more keys and values than an event can have, before parsing it", () => {
+    // 100k keys: yaml's duplicate-key check is quadratic, minutes for this 1 MiB file.
+    const keys = Array.from({ length: 100_000 }, (_, i) => ` A${i.toString(36).toUpperCase()}: 1`);
+    expect(reasonOf(() => parseYamlDocument(`event: a\nparams:\n${keys.join("\n")}\n`))).toBe(
+      "the YAML document has more than 2010 keys and values; an event has at most 1000 params",
+    );
+  });
+
+  it("takes the largest event there can be: every key, 1000 params, quoted or plain", () => {
+    const params = Array.from({ length: 1000 }, (_, i) =>
+      i % 2 === 0 ? `  P${i}: v` : `  "P${i}": 'v'`,
+    );
+    const text = `event: a\nid: i\nkey: k\noccurred_at: "2026-11-28T10:00:00Z"\nparams:\n${params.join("\n")}\n`;
+    const doc = parseYamlDocument(text) as Map<string, Map<string, string>>;
+    expect(doc.get("params")?.size).toBe(1000);
+  });
+
   it("is null for a file of comments only", () => {
     expect(parseYamlDocument("# nothing here\n")).toBeNull();
   });
