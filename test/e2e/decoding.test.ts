@@ -37,7 +37,7 @@ const reasonLike = (reason: string | RegExp) =>
 
 describe("event files as the agent decodes them", () => {
   test("bad files go to failed/ with their reason, and a good event after each is still handled", async () => {
-    const root = recordingRoot();
+    const root = recordingRoot({ max_event_size: 1024 });
     await root.start();
     // Non-files are made in tmp/ and renamed into new/, like any event: they appear whole.
     const viaTmp = (name: string, make: (tmpPath: string) => void) => {
@@ -71,6 +71,11 @@ describe("event files as the agent decodes them", () => {
       ],
       ["dir.json", () => viaTmp("dir.json", (p) => mkdirSync(p)), "not a regular file: directory"],
       ["notes.txt", () => root.drop("hello", "notes.txt"), "unsupported file type"],
+      [
+        "big.json",
+        () => root.drop({ event: "client_create", params: { A: "x".repeat(2000) } }, "big.json"),
+        /^file is 2 KiB, over the 1 KiB limit/,
+      ],
     ];
     const good: string[] = [];
     for (const [name, drop, reason] of bad) {

@@ -21,12 +21,14 @@ const duplicateDropped = (root: E2eRoot, name: string) =>
   waitForLog(root.logFile, (e) => e.message === "duplicate event dropped" && e.file === name);
 
 describe("idempotency and retry", () => {
-  test("a second file with an id that completed is logged as a duplicate and removed", async () => {
+  test("a second file with an id that completed is logged as a duplicate and removed, across restarts", async () => {
     const root = newRoot();
     root.handler("record.yaml", recorder(root, "record"));
-    await root.start();
+    const agent = await root.start();
     const first = root.drop({ event: "client_create", id: "order-1" });
     await eventDone(root, first);
+    expect(await agent.stop()).toBe(0);
+    await root.start();
     const second = root.drop({ event: "client_create", id: "order-1", params: { NEW_X: "y" } });
     await duplicateDropped(root, second);
     expect(root.lines("runs")).toEqual(["order-1 record 1"]);
@@ -58,14 +60,18 @@ describe("idempotency and retry", () => {
 
   test("a failed event put back into new/ runs only its failed handlers, with their current definitions", async () => {
     const root = newRoot();
-    root.handler("10-handlers.yaml", [recorder(root, "fine"), recorder(root, "flaky", 3)]);
+    root.handler("10-handlers.yaml", [
+      recorder(root, "fine"),
+      recorder(root, "flaky", 3),
+      recorder(root, "doomed", 4),
+    ]);
     await root.start();
     const name = root.drop({ event: "client_create" });
     await waitFor(() => root.files("failed").includes(`${name}.error.json`), 10_000, "failed/");
     const id = eventIdOf(name);
-    expect(root.lines("runs")).toEqual([`${id} fine 1`, `${id} flaky 1`]);
+    expect(root.lines("runs")).toEqual([`${id} fine 1`, `${id} flaky 1`, `${id} doomed 1`]);
 
-    // The administrator fixes the handler and adds another, then retries the event by hand.
+    // The administrator fixes one handler, removes another, adds a third, then retries by hand.
     root.handler("10-handlers.yaml", [
       recorder(root, "fine"),
       recorder(root, "flaky", 0),
@@ -76,7 +82,12 @@ describe("idempotency and retry", () => {
     renameSync(root.path("spool/failed", name), root.path("spool/new", name));
     await eventDone(root, name);
 
-    expect(root.lines("runs")).toEqual([`${id} fine 1`, `${id} flaky 1`, `${id} flaky 1`]);
+    expect(root.lines("runs")).toEqual([
+      `${id} fine 1`,
+      `${id} flaky 1`,
+      `${id} doomed 1`,
+      `${id} flaky 1`,
+    ]);
     expect(root.files("failed")).toEqual([]);
     expect(withMessage(root.logFile, "event failed")).toHaveLength(1);
   });

@@ -59,6 +59,21 @@ describe("the log", () => {
     ]);
   });
 
+  test("log.file and log.level in evh.yaml choose the file and what goes into it", async () => {
+    const root = newRoot({ log: { file: "logs/custom.log", level: "warn" } });
+    root.handler("10-handlers.yaml", [
+      { id: "fine", event: "*", command: [fixtureScript("exit-code.sh"), "0"] },
+      { id: "broken", event: "*", command: [fixtureScript("exit-code.sh"), "3"] },
+    ]);
+    // At level warn the agent does not say it is ready: the event waits for it in new/.
+    const name = root.drop({ event: "client_create" });
+    await root.start([], { waitReady: false });
+    const logFile = root.path("logs", "custom.log");
+    await waitForLog(logFile, (e) => e.message.startsWith("event failed") && e.file === name);
+    expect(runsIn(logFile).map((r) => [r.handler, r.level])).toEqual([["broken", "warn"]]);
+    expect(existsSync(root.logFile)).toBe(false);
+  });
+
   test("secrets are *** in the log and sidecars, while the handler gets the real value", async () => {
     const password = "Tr0ub4dor&3-horse";
     const apiKey = "ak_live_51HxYz";

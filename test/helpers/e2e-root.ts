@@ -69,8 +69,10 @@ export function makeE2eRoot(settings?: Settings): E2eRoot {
     },
     drop: (body, name) => dropEvent(temp.spoolDir, body, name),
     async start(args = [], options = {}) {
-      const agent = await startAgent(temp.dir, args, options);
+      // Tracked before it is ready: one that never gets there must be stopped too.
+      const agent = await startAgent(temp.dir, args, { ...options, waitReady: false });
       agents.push(agent);
+      if (options.waitReady !== false) await agent.waitForOutput("agent ready");
       return agent;
     },
     files(state) {
