@@ -1,4 +1,3 @@
-import { parse } from "yaml";
 import type { CatalogueEvent, CatalogueParam } from "./catalogue-types.js";
 import { EVENT_ID_PATTERN, PARAM_NAME_PATTERN } from "./event.js";
 
@@ -6,7 +5,7 @@ const ID_STATUSES = ["documented", "observed", "inferred", "guessed"] as const;
 const PARAMS_STATUSES = ["documented", "partial", "observed", "inferred", "unknown"] as const;
 
 /**
- * Reads the catalogue data file (data/catalogue.yaml, built by
+ * Reads the catalogue data file (data/catalogue.json, built by
  * scripts/build-catalogue.mjs) into frozen events sorted by id. The file
  * ships with evh, so a bad one is a packaging bug: it throws a plain Error
  * naming the file and the entry, and nothing tries to carry on.
@@ -15,7 +14,12 @@ export function parseCatalogueData(text: string, source: string): readonly Catal
   const fail = (where: string, what: string): never => {
     throw new Error(`built-in catalogue ${source} is invalid: ${where}: ${what}`);
   };
-  const root: unknown = parse(text, { schema: "core" });
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (error) {
+    return fail("JSON", (error as Error).message);
+  }
   const list = isRecord(root) ? root.events : undefined;
   if (!Array.isArray(list)) return fail("top level", 'expected a map with an "events" list');
 

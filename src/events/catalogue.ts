@@ -11,7 +11,7 @@ import { orderingKey } from "./ordering-key.js";
  * and `dist/events/` once built both sit two levels below the package root,
  * where `data/` is (and is shipped, see package.json `files`).
  */
-export const CATALOGUE_FILE = new URL("../../data/catalogue.yaml", import.meta.url);
+export const CATALOGUE_FILE = new URL("../../data/catalogue.json", import.meta.url);
 
 /** The built-in catalogue of Plesk events (SPEC §7). */
 export interface Catalogue {

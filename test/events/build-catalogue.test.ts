@@ -22,7 +22,7 @@ afterEach(() => {
 function build(source: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), "evh-catalogue-"));
   dirs.push(dir);
-  const out = path.join(dir, "catalogue.yaml");
+  const out = path.join(dir, "catalogue.json");
   execFileSync(process.execPath, [SCRIPT, source, out], { stdio: "pipe" });
   return readFileSync(out, "utf8");
 }
@@ -53,7 +53,7 @@ describe("scripts/build-catalogue.mjs", () => {
     expect(build(SAMPLE)).toBe(build(SAMPLE));
   });
 
-  it.skipIf(!existsSync(REFERENCE))("has produced the committed data/catalogue.yaml", () => {
+  it.skipIf(!existsSync(REFERENCE))("has produced the committed data/catalogue.json", () => {
     expect(build(REFERENCE)).toBe(readFileSync(fileURLToPath(CATALOGUE_FILE), "utf8"));
   });
 });
