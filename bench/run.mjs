@@ -16,6 +16,7 @@ import { describeMachine } from "./lib/machine.mjs";
 import { readOptions, usage } from "./lib/options.mjs";
 import { renderReport } from "./lib/report.mjs";
 import { checkTargets } from "./lib/targets.mjs";
+import { limits } from "./lib/workload.mjs";
 import { backlog } from "./scenarios/backlog.mjs";
 import { handlers } from "./scenarios/handlers.mjs";
 import { idle } from "./scenarios/idle.mjs";
@@ -44,13 +45,20 @@ const progress = (line) => {
   process.stderr.write(`[${s}s] ${line}\n`);
 };
 const stamp = new Date().toISOString().replaceAll(":", "-").replace(/\..*/, "");
-const results = { machine: describeMachine(), options: opts, startedAt: new Date().toISOString() };
-
+let results;
 try {
-  progress(`evh ${useEvh(opts.evhBin)}; sections: ${opts.sections.join(", ")}`);
+  const evhBin = useEvh(opts.evhBin);
+  limits.runTimeoutMs = opts.runTimeoutS * 1000;
+  results = {
+    machine: describeMachine(evhBin),
+    options: opts,
+    startedAt: new Date().toISOString(),
+  };
+  progress(`evh ${evhBin}; sections: ${opts.sections.join(", ")}`);
   // incron serves two sections; set up once, and always taken down below.
   let incronSession;
-  if (opts.sections.includes("throughput") || opts.sections.includes("latency")) {
+  const needsIncron = opts.sections.includes("throughput") || opts.sections.includes("latency");
+  if (needsIncron && opts.contenders.includes("incron")) {
     const session = await openIncron(opts);
     if (session.skipped) {
       results.incronSkipped = session.skipped;

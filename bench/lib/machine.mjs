@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
 
 const run = (cmd, args) => {
   try {
@@ -15,9 +15,9 @@ const run = (cmd, args) => {
 };
 
 /** What the figures depend on, recorded with them: a number without its machine means little. */
-export function describeMachine() {
+export function describeMachine(evhBin) {
   const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
-  const repo = fileURLToPath(new URL("../..", import.meta.url));
+  const repo = path.dirname(path.dirname(evhBin));
   return {
     cpus: os.availableParallelism(),
     cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? "unknown",
@@ -28,6 +28,7 @@ export function describeMachine() {
     tmpFs: run("findmnt", ["-n", "-o", "FSTYPE", "--target", os.tmpdir()]),
     // Shared machines are noisy: the load when the run began says how much.
     loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    evh: repo,
     evhCommit: run("git", ["-C", repo, "describe", "--always", "--dirty"]),
   };
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 
 export const SECTIONS = ["throughput", "latency", "backlog", "handlers", "idle", "profile"];
+export const CONTENDERS = ["evh", "node", "node-execa", "xargs", "incron"];
 
 /**
  * Every option, its default, its --full value, and its help. Each one can
@@ -21,6 +22,7 @@ const OPTIONS = {
   handlers: { default: "10,100,1000,10000", full: "10,100,1000,10000", help: "handler counts" },
   "match-n": { default: 1000, full: 3000, help: "events per handler-count run" },
   "idle-s": { default: 10, full: 30, help: "seconds of idle measurement" },
+  "run-timeout": { default: 600, full: 3600, help: "seconds after which one run stops waiting" },
 };
 
 const FLAGS = {
@@ -28,6 +30,7 @@ const FLAGS = {
   skip: { help: "comma-separated sections to leave out" },
   full: { help: "the full-size run (100k backlog, 5 repetitions, ...)", boolean: true },
   evh: { help: "path to another evh checkout's bin/evh, to compare builds" },
+  contenders: { help: "comma-separated subset of evh,node,node-execa,xargs,incron (default all)" },
   install: { help: "apt-get install incron and strace if missing", boolean: true },
   keep: { help: "keep the temp roots (for inspection)", boolean: true },
   help: { help: "this text", boolean: true },
@@ -92,8 +95,10 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
     ),
     matchN: number("match-n"),
     idleS: number("idle-s"),
+    runTimeoutS: number("run-timeout"),
     sections: SECTIONS.filter((s) => (only.length === 0 || only.includes(s)) && !skip.includes(s)),
     evhBin: pick("evh"),
+    contenders: list(pick("contenders") ?? CONTENDERS.join(",")),
     install: flag("install"),
     keep: flag("keep"),
   };

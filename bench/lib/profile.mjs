@@ -11,21 +11,29 @@ import { readFileSync } from "node:fs";
  *   no such frame are node's own (event loop, child exits, promise jobs).
  * - `functions`: plain self time per function, the hot spots.
  *
+ * `fromMs`/`toMs` (from the start of profiling) cut the profile to a window.
  * Only the main JS thread is sampled: fs work done in the libuv pool
  * (fdatasync, rename, lstat) shows up as (idle) here, not as its own cost.
  */
-export function summarizeProfile(file, { events, top = 15 } = {}) {
+export function summarizeProfile(
+  file,
+  { events, top = 15, fromMs = 0, toMs = Number.POSITIVE_INFINITY } = {},
+) {
   const profile = JSON.parse(readFileSync(file, "utf8"));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
   for (const node of profile.nodes)
     for (const child of node.children ?? []) parent.set(child, node.id);
 
-  // Sample i lasted until sample i + 1; the last one gets the mean interval.
+  // Sample i lasted until sample i + 1; the last one gets the mean interval. Only samples
+  // between fromMs and toMs (from the profile's start) count: start-up is not per-event cost.
   const deltas = profile.timeDeltas;
   const mean = (profile.endTime - profile.startTime) / Math.max(1, profile.samples.length);
   const selfUs = new Map();
+  let at = 0;
   profile.samples.forEach((id, i) => {
+    at += deltas[i];
+    if (at < fromMs * 1000 || at > toMs * 1000) return;
     const us = i + 1 < deltas.length ? deltas[i + 1] : mean;
     selfUs.set(id, (selfUs.get(id) ?? 0) + Math.max(0, us));
   });

@@ -22,7 +22,7 @@ export function renderReport(results) {
         ["first start ms", ([, r]) => num(r.firstStartMs)],
         ["peak RSS MiB", ([, r]) => num(r.peakRssMiB, 0)],
         ["CPU ms/event", ([, r]) => num(r.cpuMsPerEvent, 2)],
-        ["lost", ([, r]) => num(r.lost, 0)],
+        ["missing", ([, r]) => num(r.lost, 0)],
         ["evh ÷ this", ([, r]) => `${num(evh / r.perSecond, 2)}×`],
       ]),
     );
@@ -36,8 +36,8 @@ export function renderReport(results) {
         ["p50 ms", ([, r]) => num(r.p50, 2)],
         ["p99 ms", ([, r]) => num(r.p99, 2)],
         ["max ms", ([, r]) => num(r.max, 2)],
-        ["lost", ([, r]) => num(r.lost, 0)],
-        ["evh p50 ÷ this", ([, r]) => `${num(lat.evh.p50 / r.p50, 2)}×`],
+        ["missing", ([, r]) => num(r.lost, 0)],
+        ["evh p50 ÷ this", ([, r]) => `${num(lat.evh?.p50 / r.p50, 2)}×`],
       ]),
     );
   }
@@ -54,7 +54,7 @@ export function renderReport(results) {
           ["events/s", (r) => num(r.perSecond)],
           ["peak RSS MiB", (r) => num(r.peakRssMiB, 0)],
           ["CPU ms/event", (r) => num(r.cpuMsPerEvent, 2)],
-          ["lost", (r) => r.lost],
+          ["missing", (r) => r.lost],
         ],
       ),
     );

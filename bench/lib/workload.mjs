@@ -162,17 +162,23 @@ function countLines(file) {
   return lines;
 }
 
+/** The longest any one run may take (--run-timeout); a slow build must not hold the bench for hours. */
+export const limits = { runTimeoutMs: 600_000 };
+
 /**
  * Waits until `out` has `n` lines, or no line was added for `stallMs` (a
- * contender that lost events). Polls slowly: every poll takes CPU from the
- * contender on a 2-core machine, and the timings come from the file itself.
+ * contender that lost events), or the run timeout passed (a contender too
+ * slow to finish: its figures then cover what it did, and the missing count
+ * says so). Polls slowly: every poll takes CPU from the contender on a
+ * 2-core machine, and the timings come from the file itself.
  */
 export async function waitForStarts(out, n, { stallMs = 30_000, pollMs = 200 } = {}) {
   let seen = -1;
   let since = Date.now();
+  const deadline = Date.now() + limits.runTimeoutMs;
   for (;;) {
     const lines = countLines(out);
-    if (lines >= n) break;
+    if (lines >= n || Date.now() > deadline) break;
     if (lines !== seen) {
       seen = lines;
       since = Date.now();

@@ -7,8 +7,9 @@ import { median, summarize } from "../lib/stats.mjs";
  * Node fs.watch loop is the floor for a Node process reacting to inotify.
  */
 export async function latency(opts, { incronSession, progress }) {
-  const contenders = [evh, bareNode("spawn")];
-  if (incronSession) contenders.push(incron(incronSession));
+  const all = { evh, node: bareNode("spawn") };
+  if (incronSession) all.incron = incron(incronSession);
+  const contenders = opts.contenders.filter((c) => all[c]).map((c) => all[c]);
   const runs = Object.fromEntries(contenders.map((c) => [name(c), []]));
   const paced = { ...opts, n: opts.latencyN, gapMs: opts.latencyGapMs };
   for (let rep = 1; rep <= opts.reps; rep++) {
@@ -19,7 +20,7 @@ export async function latency(opts, { incronSession, progress }) {
       progress(
         `latency ${rep}/${opts.reps} ${name(contender)}: p50 ${figures.p50.toFixed(1)} ms, ` +
           `p99 ${figures.p99.toFixed(1)} ms` +
-          (lost > 0 ? `, ${lost} lost` : ""),
+          (lost > 0 ? `, ${lost} missing` : ""),
       );
     }
   }

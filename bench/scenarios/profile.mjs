@@ -26,7 +26,7 @@ export async function profile(opts, { progress, resultsDir, stamp }) {
   const n = opts.n;
   const cpu = await cpuProfile(opts, n, resultsDir, stamp);
   progress(`profile: main thread ${Math.round(cpu.summary.wallMs)} ms over ${n} events`);
-  const syscalls = await syscallProfile(opts, Math.min(n, 1000));
+  const syscalls = await syscallProfile(opts, Math.min(n, 300));
   if (syscalls) progress(`profile: ${syscalls.events} events traced with strace`);
   return { events: n, cpu, syscalls };
 }
@@ -38,15 +38,23 @@ async function cpuProfile(opts, n, resultsDir, stamp) {
   const agent = await startAgent(root.root, {
     nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
   });
-  dropStaged(root.spool, ids);
-  await waitForStarts(root.out, n);
+  const firstDrop = dropStaged(root.spool, ids);
+  const starts = await waitForStarts(root.out, n);
+  const lastStart = starts.reduce((m, s) => Math.max(m, s.ms), 0);
   await agent.stop(); // the profile is written when the agent exits
   const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error("the agent wrote no .cpuprofile");
   mkdirSync(resultsDir, { recursive: true });
   const kept = path.join(resultsDir, `${stamp}-burst.cpuprofile`);
   copyFileSync(path.join(profDir, file), kept);
-  return { file: kept, summary: summarizeProfile(kept, { events: n, top: 20 }) };
+  // The burst only: profiling starts with the process, so the window is measured from the spawn
+  // (node's own bootstrap, a few ms, makes it start slightly late), and ends 100 ms after the
+  // last handler start to include that event's journal end and unlink.
+  const window = {
+    fromMs: firstDrop - agent.spawnedAtMs,
+    toMs: lastStart - agent.spawnedAtMs + 100,
+  };
+  return { file: kept, window, summary: summarizeProfile(kept, { events: n, top: 20, ...window }) };
 }
 
 /** Per-event counts of each system call the agent makes; undefined without strace. */

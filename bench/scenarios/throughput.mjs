@@ -9,8 +9,9 @@ const FIELDS = ["perSecond", "seconds", "firstStartMs", "peakRssMiB", "cpuMsPerE
  * noisy neighbour that comes and goes hurts every contender alike.
  */
 export async function throughput(opts, { incronSession, progress }) {
-  const contenders = [evh, bareNode("spawn"), bareNode("execa"), xargs];
-  if (incronSession) contenders.push(incron(incronSession));
+  const all = { evh, node: bareNode("spawn"), "node-execa": bareNode("execa"), xargs };
+  if (incronSession) all.incron = incron(incronSession);
+  const contenders = opts.contenders.filter((c) => all[c]).map((c) => all[c]);
   const runs = Object.fromEntries(contenders.map((c) => [c.name, []]));
   for (let rep = 1; rep <= opts.reps; rep++) {
     for (const contender of contenders) {
@@ -18,7 +19,7 @@ export async function throughput(opts, { incronSession, progress }) {
       runs[contender.name].push(result);
       progress(
         `throughput ${rep}/${opts.reps} ${contender.name}: ${result.perSecond.toFixed(1)} events/s` +
-          (result.lost > 0 ? `, ${result.lost} lost` : ""),
+          (result.lost > 0 ? `, ${result.lost} missing` : ""),
       );
     }
   }
