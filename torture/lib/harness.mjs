@@ -1,0 +1,467 @@
+/**
+ * What every torture script shares: a throwaway evh root, the real agent
+ * (`bin/evh run`) as a child process that can be killed at any moment, a
+ * Maildir-style producer, polling with deadlines, and the report that
+ * collects checks and figures.
+ */
+import { spawn } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO = fileURLToPath(new URL("../..", import.meta.url));
+export const EVH_BIN = path.join(REPO, "bin", "evh");
+export const FIXTURES = path.join(REPO, "torture", "fixtures");
+export const isRoot = process.getuid?.() === 0;
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` every `pollMs` until it is truthy; returns its value, or undefined after `timeoutMs`. */
+export async function until(condition, timeoutMs, pollMs = 25) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) return undefined;
+    await sleep(pollMs);
+  }
+}
+
+/** Like `until`, but a timeout is an error naming what was awaited. */
+export async function waitFor(condition, timeoutMs, what) {
+  const value = await until(condition, timeoutMs);
+  if (value === undefined) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  return value;
+}
+
+/** A small seeded PRNG (mulberry32), so a failing run can be replayed with `--seed`. */
+export function random(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    /** An integer in [min, max]. */
+    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
+  };
+}
+
+/**
+ * Checks and figures of one torture run. A check that fails is a violated
+ * guarantee; the script exits 1 when there is any.
+ */
+export class Report {
+  constructor(name) {
+    this.name = name;
+    this.checks = [];
+    this.figures = {};
+    this.notes = [];
+    this.startedAt = Date.now();
+  }
+
+  /**
+   * Records a guarantee check; `detail` says what was seen (shown on
+   * failure). `known` names an entry of KNOWN_DEFECTS this check reproduces:
+   * it still counts as a violation, but not as an unexpected one.
+   */
+  check(name, ok, detail = "", known = undefined) {
+    this.checks.push({ name, ok: Boolean(ok), detail: String(detail), known });
+    return Boolean(ok);
+  }
+
+  /** A case tagged with a known defect passed: the defect is fixed, and the tag must go. */
+  fixed(defect, what) {
+    this.checks.push({
+      name: `known defect ${defect} no longer reproduces (${what}): remove its tag`,
+      ok: false,
+      detail: "",
+      known: undefined,
+    });
+  }
+
+  figure(key, value) {
+    this.figures[key] = value;
+  }
+
+  /** Something observed that is documented behaviour, not a violation (a limit, a skipped part). */
+  note(text) {
+    this.notes.push(text);
+  }
+
+  get violations() {
+    return this.checks.filter((c) => !c.ok);
+  }
+
+  /** Violations that are not a known, reported defect: what CI fails on. */
+  get unexpected() {
+    return this.violations.filter((c) => c.known === undefined);
+  }
+
+  /** The summary people read: figures, then every check, then notes. */
+  format() {
+    const seconds = ((Date.now() - this.startedAt) / 1000).toFixed(1);
+    const lines = [`== torture:${this.name} (${seconds} s)`];
+    for (const [key, value] of Object.entries(this.figures)) lines.push(`  ${key}: ${value}`);
+    const failed = this.violations.length;
+    const known = failed - this.unexpected.length;
+    lines.push(
+      `  checks: ${this.checks.length - failed} passed, ${failed} failed${known ? ` (${known} known defects)` : ""}`,
+    );
+    for (const c of this.checks) {
+      if (c.ok) continue;
+      const tag = c.known ? `KNOWN ${c.known}` : "FAIL";
+      lines.push(`  ${tag} ${c.name}${c.detail ? `: ${c.detail}` : ""}`);
+    }
+    for (const n of this.notes) lines.push(`  note: ${n}`);
+    return lines.join("\n");
+  }
+}
+
+/**
+ * A throwaway evh root: handlers.d/, spool/tmp/ and spool/new/ (the agent
+ * makes the rest), 0755 so handlers running as `nobody` reach fixtures.
+ */
+export function makeRoot(options = {}) {
+  const dir = options.dir ?? mkdtempSync(path.join(options.parent ?? tmpdir(), "evh-torture-"));
+  chmodSync(dir, 0o755);
+  for (const sub of ["handlers.d", "spool/tmp", "spool/new"]) {
+    mkdirSync(path.join(dir, sub), { recursive: true, mode: 0o755 });
+  }
+  const root = new Root(dir);
+  if (options.config) root.writeConfig(options.config);
+  for (const [name, text] of Object.entries(options.handlers ?? {})) root.writeHandler(name, text);
+  return root;
+}
+
+export class Root {
+  constructor(dir) {
+    this.dir = dir;
+    this.seq = 0;
+  }
+
+  path(...parts) {
+    return path.join(this.dir, ...parts);
+  }
+
+  spool(state, name = "") {
+    return path.join(this.dir, "spool", state, name);
+  }
+
+  get logFile() {
+    return this.path("var", "log", "evh.log");
+  }
+
+  /** evh.yaml from a flat object of scalar keys (and `log:` as a nested map). */
+  writeConfig(config) {
+    const text = Object.entries(config)
+      .map(([k, v]) =>
+        typeof v === "object" && !Array.isArray(v)
+          ? `${k}:\n${Object.entries(v)
+              .map(([k2, v2]) => `  ${k2}: ${JSON.stringify(v2)}`)
+              .join("\n")}`
+          : `${k}: ${JSON.stringify(v)}`,
+      )
+      .join("\n");
+    writeFileSync(this.path("evh.yaml"), `${text}\n`);
+  }
+
+  /**
+   * Writes a handler file atomically (temp name, then rename), as `evh
+   * create` and careful editors do; mode 0644, owned by whoever runs this.
+   */
+  writeHandler(name, text, mode = 0o644) {
+    const file = this.path("handlers.d", name);
+    const temp = this.path("handlers.d", `.${name}.tmp`);
+    writeFileSync(temp, text, { mode });
+    chmodSync(temp, mode);
+    renameSync(temp, file);
+    return file;
+  }
+
+  removeHandler(name) {
+    rmSync(this.path("handlers.d", name), { force: true, recursive: true });
+  }
+
+  /**
+   * The reference producer: the whole file under spool/tmp/, then rename(2)
+   * into spool/new/. `content` is an event object (written as JSON) or raw
+   * bytes/text. Returns the file name.
+   */
+  emit(content, name) {
+    this.seq++;
+    const fileName = name ?? `${String(this.seq).padStart(6, "0")}-t.json`;
+    const bytes =
+      typeof content === "string" || content instanceof Uint8Array
+        ? content
+        : JSON.stringify(content);
+    const temp = this.spool("tmp", fileName);
+    writeFileSync(temp, bytes);
+    renameSync(temp, this.spool("new", fileName));
+    return fileName;
+  }
+
+  /** Names in a spool folder (none if it does not exist). */
+  list(state) {
+    try {
+      return readdirSync(this.spool(state));
+    } catch {
+      return [];
+    }
+  }
+
+  /** Event files (not sidecars, not hidden) in a spool folder. */
+  events(state) {
+    return this.list(state).filter((n) => !n.endsWith(".error.json") && !n.startsWith("."));
+  }
+
+  /** The sidecar of a failed event, parsed, or undefined. */
+  sidecar(name) {
+    try {
+      return JSON.parse(readFileSync(this.spool("failed", `${name}.error.json`), "utf8"));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The JSON lines of var/log/evh.log (a torn last line is skipped). */
+  logLines() {
+    let text;
+    try {
+      text = readFileSync(this.logFile, "utf8");
+    } catch {
+      return [];
+    }
+    const out = [];
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      try {
+        out.push(JSON.parse(line));
+      } catch {
+        out.push({ level: "unparsable", message: line });
+      }
+    }
+    return out;
+  }
+
+  exists(...parts) {
+    return existsSync(this.path(...parts));
+  }
+
+  kind(file) {
+    try {
+      return lstatSync(file);
+    } catch {
+      return undefined;
+    }
+  }
+
+  cleanup() {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `bin/evh ARGS` to completion: {code, stdout, stderr}. */
+export function runEvh(args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(EVH_BIN, args, {
+      env: { ...process.env, NO_COLOR: "1", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Console output kept per agent: enough to explain a failure, bounded for runs of thousands of events. */
+const OUTPUT_TAIL_CHARS = 256 * 1024;
+
+/**
+ * Starts `bin/evh run --root ROOT` (optionally under `ulimit -n`) and, unless
+ * `waitReady: false`, waits for "agent ready". The pid is the agent's own
+ * (the shell execs it), so kill -9 and /proc/<pid>/status reach the agent.
+ */
+export async function startAgent(root, options = {}) {
+  const evhArgs = ["run", "--root", root.dir, ...(options.args ?? [])];
+  const [file, args] =
+    options.ulimitFiles === undefined
+      ? [EVH_BIN, evhArgs]
+      : [
+          "/bin/sh",
+          ["-c", `ulimit -n ${options.ulimitFiles} && exec "$0" "$@"`, EVH_BIN, ...evhArgs],
+        ];
+  const child = spawn(file, args, {
+    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const agent = new AgentProcess(child);
+  if (options.waitReady !== false) await agent.ready(options.readyTimeoutMs ?? 20_000);
+  return agent;
+}
+
+export class AgentProcess {
+  constructor(child) {
+    this.child = child;
+    this.pid = child.pid;
+    this.tail = "";
+    this.readySeen = false;
+    this.expectedExit = false;
+    this.exitInfo = undefined;
+    const onData = (d) => {
+      if (!this.readySeen && d.includes("agent ready")) this.readySeen = true;
+      this.tail = (this.tail + d).slice(-OUTPUT_TAIL_CHARS);
+    };
+    child.stdout.setEncoding("utf8").on("data", onData);
+    child.stderr.setEncoding("utf8").on("data", onData);
+    this.exited = new Promise((resolve) => {
+      child.on("exit", (code, signal) => {
+        this.exitInfo = { code, signal };
+        resolve(this.exitInfo);
+      });
+    });
+  }
+
+  get alive() {
+    return this.exitInfo === undefined;
+  }
+
+  /** True when the agent exited without being asked to (a crash). */
+  get crashed() {
+    return this.exitInfo !== undefined && !this.expectedExit;
+  }
+
+  output() {
+    return this.tail;
+  }
+
+  async ready(timeoutMs = 20_000) {
+    const ok = await until(() => this.readySeen || !this.alive, timeoutMs);
+    if (!ok || !this.readySeen) {
+      throw new Error(
+        `agent not ready (exit ${JSON.stringify(this.exitInfo)}); output:\n${this.tail.slice(-4000)}`,
+      );
+    }
+  }
+
+  /** kill -9, and wait until the process is gone. */
+  async kill9() {
+    this.expectedExit = true;
+    if (this.alive) this.child.kill("SIGKILL");
+    return this.exited;
+  }
+
+  /** SIGTERM, wait for a clean exit (SIGKILL after `timeoutMs`); returns {code, signal}. */
+  async stop(timeoutMs = 40_000) {
+    this.expectedExit = true;
+    if (!this.alive) return this.exitInfo;
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
+    const info = await this.exited;
+    clearTimeout(timer);
+    return info;
+  }
+
+  signal(name) {
+    if (this.alive) this.child.kill(name);
+  }
+
+  /** Peak resident memory so far, in KiB (VmHWM), or undefined once exited. */
+  peakRssKiB() {
+    return procStatusKiB(this.pid, "VmHWM");
+  }
+
+  rssKiB() {
+    return procStatusKiB(this.pid, "VmRSS");
+  }
+}
+
+function procStatusKiB(pid, field) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a pid is a live (non-zombie) process: PID 1 here does not reap orphans. */
+export function processAlive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+    return state !== "Z" && state !== "X";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs lines appended by handlers (`<event id> <handler id> <attempt>`, see
+ * fixtures/record-run.sh) as counts per `event handler` pair.
+ */
+export function readRuns(file) {
+  let text = "";
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return { counts: new Map(), lines: 0 };
+  }
+  const counts = new Map();
+  let lines = 0;
+  for (const line of text.split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    lines++;
+    const [event, handler] = line.split(" ");
+    const key = `${event} ${handler}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return { counts, lines };
+}
+
+/** Counts the record lines of `file` after the marker line `# <marker>`. */
+export function readRunsAfter(file, marker) {
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const at = text.indexOf(`# ${marker}\n`);
+  return at < 0 ? [] : text.slice(at).split("\n").slice(1).filter(Boolean);
+}
+
+/** YAML for one handler document, from a plain object (JSON is valid flow YAML). */
+export function handlerYaml(doc) {
+  return `${Object.entries(doc)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+    .join("\n")}\n`;
+}
+
+/** `n` with thousands separators, for summaries. */
+export function fmt(n) {
+  return Number(n).toLocaleString("en-US");
+}

@@ -1,0 +1,51 @@
+// Types of torture/lib/index.mjs, for the vitest tests in test/torture/.
+
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+  /** The KNOWN_DEFECTS id this failed check reproduces, if any. */
+  readonly known: string | undefined;
+}
+
+export interface TortureReport {
+  readonly name: string;
+  readonly checks: readonly Check[];
+  readonly figures: Readonly<Record<string, unknown>>;
+  readonly notes: readonly string[];
+  /** Every failed check: a violated guarantee. */
+  readonly violations: readonly Check[];
+  /** Failed checks that are not a known, reported defect. */
+  readonly unexpected: readonly Check[];
+  /** The summary the npm scripts print. */
+  format(): string;
+}
+
+export interface CommonOptions {
+  /** Keep the temp root for inspection. */
+  readonly keep?: boolean;
+  /** Progress lines. */
+  readonly log?: (line: string) => void;
+}
+
+export interface CrashOptions extends CommonOptions {
+  readonly events?: number;
+  readonly kills?: number;
+  readonly concurrency?: number;
+  readonly failEvery?: number;
+  readonly maxKillDelayMs?: number;
+  readonly seed?: number;
+  readonly drainTimeoutMs?: number;
+}
+export const CRASH_DEFAULTS: Required<Omit<CrashOptions, "seed">>;
+export function runCrash(options?: CrashOptions): Promise<TortureReport>;
+
+export interface BadEventsOptions extends CommonOptions {
+  /** Run every n-th case of the corpus only. */
+  readonly every?: number;
+  readonly settleDelayMs?: number;
+}
+export const BAD_EVENTS_DEFAULTS: Required<BadEventsOptions>;
+export function runBadEvents(options?: BadEventsOptions): Promise<TortureReport>;
+
+export const KNOWN_DEFECTS: Readonly<Record<string, string>>;

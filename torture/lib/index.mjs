@@ -1,0 +1,4 @@
+// The torture scenarios, for the npm scripts (torture/*.mjs) and the CI-sized vitest tests (test/torture/).
+export { BAD_EVENTS_DEFAULTS, runBadEvents } from "./bad-events.mjs";
+export { CRASH_DEFAULTS, runCrash } from "./crash.mjs";
+export { KNOWN_DEFECTS } from "./known-defects.mjs";
