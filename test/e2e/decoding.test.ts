@@ -9,7 +9,7 @@ import {
   writeSync,
 } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { readLog, waitForLog } from "../helpers/agent-log.js";
+import { readLog, runsIn, waitForLog } from "../helpers/agent-log.js";
 import { eventIdOf } from "../helpers/drop-event.js";
 import { type Settings, useE2eRoots } from "../helpers/e2e-root.js";
 import { fixtureScript } from "../helpers/fixture-script.js";
@@ -117,7 +117,8 @@ describe("event files as the agent decodes them", () => {
       params: { NEW_CONTACT_NAME: "Jörg Müller", NEW_LOGIN_NAME: "jmüller" },
     });
     root.drop(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
-    await waitFor(() => existsSync(root.out("env")), 10_000, "the env dump");
+    // The run record is logged once the handler has exited: its dump is complete.
+    await waitFor(() => runsIn(root.logFile).length === 1, 10_000, "the run");
     const env = readEnvDump(root.out("env"));
     expect(env.NEW_CONTACT_NAME).toBe("Jörg Müller");
     expect(env.NEW_LOGIN_NAME).toBe("jmüller");

@@ -35,7 +35,7 @@ describe("running handlers", () => {
     });
     await root.start();
     root.drop({ event: "client_create", params: values });
-    await waitFor(() => existsSync(root.out("argv")), 10_000, "the argv dump");
+    await waitFor(() => runsIn(root.logFile).length === 1, 10_000, "the run");
     expect(readNulList(root.out("argv"))).toEqual([
       values.NEW_SEMI,
       values.NEW_SUBST,
@@ -75,7 +75,7 @@ describe("running handlers", () => {
       occurred_at: "2026-11-28T10:00:00Z",
       params: { NEW_DOMAIN_NAME: "пример.рф", NEW_LOGIN_NAME: "jdoe" },
     });
-    await waitFor(() => existsSync(root.out("params")), 10_000, "both handlers");
+    await waitFor(() => runsIn(root.logFile).length === 2, 10_000, "both runs");
 
     const env = readEnvDump(root.out("env"));
     const me = userInfo();
