@@ -7,7 +7,11 @@ import {
   isSeq,
   LineCounter,
   parseAllDocuments,
+  type Scalar,
+  visit,
 } from "yaml";
+import { MAX_YAML_DEPTH } from "../events/limits.js";
+import { yamlTokens } from "../events/yaml-tokens.js";
 import type { Diagnostic, Handler } from "./handler.js";
 import type { ParseContext } from "./parse-context.js";
 import { type DocumentPlace, parseHandlerDocument } from "./parse-handler-document.js";
@@ -38,13 +42,19 @@ export function parseHandlerFile(
   fileIndex: number,
   ctx: ParseContext,
 ): ParsedHandlerFile {
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    const message = `YAML nesting deeper than ${MAX_YAML_DEPTH} levels; a handler needs a few`;
+    return { handlers: [], diagnostics: [{ file, line: deep, severity: "error", message }] };
+  }
   const lines = new LineCounter();
   // YAML 1.2 core schema: `yes`/`on` stay strings, as in event files (SPEC §2).
+  // Duplicate keys are found by `duplicateKeys`: yaml's own check is quadratic in a map's size.
   const docs = parseAllDocuments(text, {
     lineCounter: lines,
     schema: "core",
     prettyErrors: false,
-    uniqueKeys: true,
+    uniqueKeys: false,
   });
   // Empty documents (a trailing `---`, a file of comments) define nothing and do not count.
   const used = docs.filter(
@@ -63,7 +73,7 @@ export function parseHandlerFile(
       defaultId: used.length === 1 ? name : `${name}#${docIndex + 1}`,
       line: report.lineAt(doc.range[0]),
     };
-    const handler = reportYamlProblems(doc, report, text)
+    const handler = reportYamlProblems(doc, report)
       ? undefined
       : parseHandlerDocument(report.resolve(doc.contents), place, report, ctx);
     if (handler !== undefined) {
@@ -90,21 +100,77 @@ function baseName(file: string): string {
   return ext && ext !== base ? base.slice(0, -ext.length) : base;
 }
 
+/** YAML problems reported per document; past this, one line says how many more there are. */
+const MAX_YAML_PROBLEMS = 10;
+
 /**
  * Reports YAML syntax errors and warnings (an unresolved tag would silently
- * become a string, so it is an error here too). True when the document has a
- * syntax error: its content is then not validated, as it may be cut short.
+ * become a string, so it is an error here too) and keys given twice. True
+ * when the document has any: its content is then not validated, as it may
+ * be cut short. A broken file can hold a million errors (a megabyte of
+ * `]`); only the first few are reported.
  */
-function reportYamlProblems(doc: Document.Parsed, report: DocumentReport, text: string): boolean {
-  for (const problem of [...doc.errors, ...doc.warnings]) {
-    const offset = problem.pos[0];
-    const message =
-      problem.code === "DUPLICATE_KEY"
-        ? `key ${JSON.stringify(/^[^\s:]*/.exec(text.slice(offset))?.[0] ?? "")} appears twice`
-        : `invalid YAML: ${problem.message.split("\n")[0]}`;
+function reportYamlProblems(doc: Document.Parsed, report: DocumentReport): boolean {
+  const problems = [
+    ...[...doc.errors, ...doc.warnings].map((p) => ({
+      offset: p.pos[0],
+      message: `invalid YAML: ${p.message.split("\n")[0]}`,
+    })),
+    ...duplicateKeys(doc),
+  ];
+  for (const { offset, message } of problems.slice(0, MAX_YAML_PROBLEMS)) {
     report.error(report.lineAt(offset), message);
   }
-  return doc.errors.length > 0;
+  if (problems.length > MAX_YAML_PROBLEMS) {
+    const last = problems[MAX_YAML_PROBLEMS] as { offset: number };
+    report.error(
+      report.lineAt(last.offset),
+      `and ${problems.length - MAX_YAML_PROBLEMS} more YAML problems in this document`,
+    );
+  }
+  return problems.length > 0;
+}
+
+/**
+ * Keys given twice in one map, in linear time (yaml's `uniqueKeys` compares
+ * every pair: 100k keys would block the agent's reload for minutes). Scalar
+ * keys are equal when their values are, as yaml's check has it.
+ */
+function duplicateKeys(doc: Document.Parsed): { offset: number; message: string }[] {
+  const found: { offset: number; message: string }[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const { key } of map.items) {
+        if (!isScalar(key)) continue;
+        const identity = `${typeof key.value}:${String(key.value)}`;
+        if (seen.has(identity)) found.push(duplicate(key));
+        seen.add(identity);
+      }
+    },
+  });
+  return found;
+}
+
+function duplicate(key: Scalar): { offset: number; message: string } {
+  return {
+    offset: key.range?.[0] ?? 0,
+    message: `key ${JSON.stringify(String(key.value))} appears twice`,
+  };
+}
+
+/** The line where nesting passes MAX_YAML_DEPTH, found by the lexer before the parser can choke on it. */
+function tooDeep(text: string): number | undefined {
+  for (const token of yamlTokens(text)) {
+    if (token.depth > MAX_YAML_DEPTH) return lineOf(text, token.offset);
+  }
+  return undefined;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  return line;
 }
 
 /** A document's root: an alias cannot stand alone there, so anything else is "nothing". */

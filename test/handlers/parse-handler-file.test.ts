@@ -159,6 +159,37 @@ describe("parseHandlerFile: YAML", () => {
     ]);
   });
 
+  it("finds a key given twice in a map of 100k keys, in linear time", () => {
+    // yaml's own duplicate check compares every pair: minutes for this file.
+    const env = Array.from({ length: 100_000 }, (_, i) => `  E${i}: x`);
+    const text = `event: client_create\ncommand: /bin/true\nenv:\n${env.join("\n")}\n  E7: again\n`;
+    expect(parse(text).out).toEqual([`handlers.d/crm.yaml:100004: error: key "E7" appears twice`]);
+  });
+
+  it("tells a number key from the same text as a string key, as yaml does", () => {
+    const invalid =
+      'handlers.d/crm.yaml:3: error: env: names are letters, digits and _ not starting with a digit, got "1"';
+    expect(parse('event: client_create\ncommand: /bin/true\nenv: {1: a, "1": b}\n').out).toEqual([
+      invalid,
+      invalid,
+    ]);
+  });
+
+  it("refuses a megabyte of nesting before parsing it, with one error on its line", () => {
+    const text = `event: client_create\ncommand: /bin/true\nenv: ${"[".repeat(1024 * 1024)}\n`;
+    expect(parse(text).out).toEqual([
+      "handlers.d/crm.yaml:3: error: YAML nesting deeper than 32 levels; a handler needs a few",
+    ]);
+  });
+
+  it("reports the first 10 YAML problems of a document and counts the others", () => {
+    const out = parse(`event: client_create\ncommand: /bin/true\nenv: ${"] ".repeat(30)}\n`).out;
+    expect(out).toHaveLength(11);
+    expect(out[10]).toBe(
+      "handlers.d/crm.yaml:3: error: and 20 more YAML problems in this document",
+    );
+  });
+
   it("refuses tags it cannot resolve instead of reading them as strings", () => {
     expect(parse("event: client_create\ncommand: !secret /bin/true\n").out).toEqual([
       "handlers.d/crm.yaml:2: error: invalid YAML: Unresolved tag: !secret",
