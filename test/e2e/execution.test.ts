@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { describe, expect, test } from "vitest";
 import { isProcessAlive } from "../../src/execute/process-group.js";
-import { runsIn } from "../helpers/agent-log.js";
+import { runsIn, withMessage } from "../helpers/agent-log.js";
 import { eventIdOf } from "../helpers/drop-event.js";
 import { useE2eRoots } from "../helpers/e2e-root.js";
 import { fixtureScript } from "../helpers/fixture-script.js";
@@ -73,7 +73,11 @@ describe("running handlers", () => {
       event: "domain_create",
       id: "evt-42",
       occurred_at: "2026-11-28T10:00:00Z",
-      params: { NEW_DOMAIN_NAME: "пример.рф", NEW_LOGIN_NAME: "jdoe" },
+      params: {
+        NEW_DOMAIN_NAME: "пример.рф",
+        OLD_DOMAIN_NAME: "exa mple.com",
+        NEW_LOGIN_NAME: "jdoe",
+      },
     });
     await waitFor(() => runsIn(root.logFile).length === 2, 10_000, "both runs");
 
@@ -88,6 +92,7 @@ describe("running handlers", () => {
       LANG: "C.UTF-8",
       NEW_DOMAIN_NAME: "пример.рф",
       NEW_DOMAIN_NAME_ASCII: "xn--e1afmkfd.xn--p1ai",
+      OLD_DOMAIN_NAME: "exa mple.com", // not a domain name: no OLD_DOMAIN_NAME_ASCII
       NEW_LOGIN_NAME: "jdoe",
       EVH_EVENT: "domain_create",
       EVH_EVENT_ID: "evt-42",
@@ -100,8 +105,11 @@ describe("running handlers", () => {
     });
     // EVH_PARAMS_FILE was readable by the handler and holds the params.
     expect(readFileSync(root.out("params"), "utf8")).toBe(
-      "NEW_DOMAIN_NAME=пример.рф\nNEW_LOGIN_NAME=jdoe\n",
+      "NEW_DOMAIN_NAME=пример.рф\nOLD_DOMAIN_NAME=exa mple.com\nNEW_LOGIN_NAME=jdoe\n",
     );
+    expect(
+      withMessage(root.logFile, "param OLD_DOMAIN_NAME is not a valid domain name"),
+    ).toHaveLength(1);
   });
 
   test("stdin: json gives the handler the event as JSON", async () => {

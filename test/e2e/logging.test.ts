@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { runsIn, waitForLog } from "../helpers/agent-log.js";
+import { runsIn, waitForLog, withMessage } from "../helpers/agent-log.js";
 import { eventIdOf } from "../helpers/drop-event.js";
 import { useE2eRoots } from "../helpers/e2e-root.js";
 import { fixtureScript } from "../helpers/fixture-script.js";
@@ -29,6 +29,8 @@ describe("the log", () => {
     const name = root.drop({ event: "client_create" });
     await waitForLog(root.logFile, (e) => e.message.startsWith("event failed") && e.file === name);
 
+    // client_create without its required params: a warning, and the handlers run anyway.
+    expect(withMessage(root.logFile, "event lacks required params")).toHaveLength(1);
     const lines = readFileSync(root.logFile, "utf8").trimEnd().split("\n");
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     const fields = {

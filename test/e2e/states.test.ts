@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { waitForLog } from "../helpers/agent-log.js";
+import { runsIn, waitForLog } from "../helpers/agent-log.js";
 import { eventIdOf } from "../helpers/drop-event.js";
 import { useE2eRoots } from "../helpers/e2e-root.js";
 import { fixtureScript } from "../helpers/fixture-script.js";
@@ -104,8 +104,13 @@ describe("spool states and placement", () => {
       { handler: "example-only", outcome: "skipped", exit_code: null, signal: null, attempts: 0 },
       { handler: "after-failure", outcome: "ok", exit_code: 0, signal: null, attempts: 1 },
     ]);
-    // A failure does not stop the handlers after it; the skipped one never ran.
+    // A failure does not stop the handlers after it; the skipped one never ran, nor is it a run.
     const id = eventIdOf(name);
     expect(root.lines("runs")).toEqual([`${id} ok-first 1`, `${id} after-failure 1`]);
+    expect(runsIn(root.logFile).map((r) => r.handler)).toEqual([
+      "ok-first",
+      "crm-sync",
+      "after-failure",
+    ]);
   });
 });
