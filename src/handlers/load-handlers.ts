@@ -70,24 +70,53 @@ export function loadHandlerDir(
     ? [warning(root, `handlers directory ${root} does not exist; no handlers loaded`)]
     : [];
   const dirRefusal = ctx.agentIsRoot ? directoryProblem(root) : undefined;
-  const files = new Map<string, FileState>();
-  const owners = new Map<string, Handler>();
-  listing.names.forEach((name, fileIndex) => {
+  const parsed = listing.names.map((name, fileIndex) => {
     const file = path.join(root, name);
     const fresh = dirRefusal
       ? { handlers: [], diagnostics: [error(file, dirRefusal)] }
       : loadFile(file, fileIndex, ctx);
-    if (fresh === undefined) return;
+    return { file, fileIndex, fresh };
+  });
+  const reserved = establishedIds(parsed, previous);
+  const files = new Map<string, FileState>();
+  const owners = new Map<string, Handler>();
+  for (const { file, fileIndex, fresh } of parsed) {
+    if (fresh === undefined) continue;
     if ("ignored" in fresh) {
       diagnostics.push(fresh.ignored);
-      return;
+      continue;
     }
-    const state = settle(file, fileIndex, fresh, previous?.get(file), owners);
+    const state = settle(file, fileIndex, fresh, previous?.get(file), owners, reserved);
     for (const handler of state.handlers) owners.set(handler.id, handler);
     files.set(file, state);
     diagnostics.push(...state.diagnostics);
-  });
+  }
   return { handlers: [...files.values()].flatMap((s) => s.handlers), diagnostics, files };
+}
+
+/**
+ * Ids a file held at the last load and still defines (or keeps, when it now
+ * fails): a reload never hands such an id to another file, whatever the
+ * name order, so adding a file cannot take a working handler's place. At
+ * the first load (and in `evh validate`) nothing is held: the earlier file
+ * in name order owns an id.
+ */
+function establishedIds(
+  parsed: readonly { file: string; fresh: Parsed | { ignored: Diagnostic } | undefined }[],
+  previous: ReadonlyMap<string, FileState> | undefined,
+): Map<string, Handler> {
+  const held = new Map<string, Handler>();
+  for (const { file, fresh } of parsed) {
+    if (fresh === undefined || "ignored" in fresh) continue;
+    const before = previous?.get(file)?.handlers ?? [];
+    const broken = fresh.diagnostics.some(isError);
+    for (const handler of before) {
+      const now = fresh.handlers.find((h) => h.id === handler.id);
+      if (now !== undefined) held.set(handler.id, now);
+      else if (broken) held.set(handler.id, handler);
+    }
+  }
+  return held;
 }
 
 /** What a file contributes: its fresh handlers, or when it failed, its last good ones. */
@@ -97,9 +126,11 @@ function settle(
   fresh: Parsed,
   previous: FileState | undefined,
   owners: ReadonlyMap<string, Handler>,
+  reserved: ReadonlyMap<string, Handler>,
 ): FileState {
   const diagnostics = [...fresh.diagnostics];
-  if (!diagnostics.some(isError)) diagnostics.push(...duplicateIds(fresh.handlers, owners));
+  if (!diagnostics.some(isError))
+    diagnostics.push(...duplicateIds(fresh.handlers, owners, reserved));
   if (!diagnostics.some(isError)) {
     return { file, status: "loaded", handlers: fresh.handlers, diagnostics };
   }
@@ -150,13 +181,15 @@ function loadFile(
   }
 }
 
-/** An id that an earlier file holds is an error on this, the later, file. */
+/** An id that an earlier file holds, or another file held at the last load, is an error on this file. */
 function duplicateIds(
   handlers: readonly Handler[],
   owners: ReadonlyMap<string, Handler>,
+  reserved: ReadonlyMap<string, Handler>,
 ): Diagnostic[] {
   return handlers.flatMap((handler) => {
-    const owner = owners.get(handler.id);
+    const held = reserved.get(handler.id);
+    const owner = owners.get(handler.id) ?? (held?.file === handler.file ? undefined : held);
     if (owner === undefined) return [];
     const where = `${owner.file}:${owner.line}`;
     const message = `duplicate handler id ${JSON.stringify(handler.id)}: already defined in ${where}`;

@@ -96,18 +96,32 @@ describe("HandlerStore", () => {
     expect(store.current().get("b")?.fileIndex).toBe(1);
   });
 
-  it("drops kept handlers whose id an earlier file has taken since", () => {
+  it("refuses a new file that takes a loaded handler's id, whatever the name order", () => {
+    const b = root.write("handlers.d/b.yaml", doc(root, "shared"));
+    store.reload();
+    const a = root.write("handlers.d/a.yaml", doc(root, "shared"));
+    const report = store.reload();
+    expect(store.current().get("shared")?.file).toBe(b);
+    expect(report.failed).toEqual([a]);
+    expect(printed(root, report)).toEqual([
+      `handlers.d/a.yaml:1: error: duplicate handler id "shared": already defined in ${b}:1`,
+    ]);
+    // After a restart nothing is held: the earlier name owns the id, and says so.
+    const fresh = new HandlerStore(root.handlersDir, currentUser(), { agentIsRoot: false });
+    expect(fresh.reload().failed).toEqual([b]);
+    expect(fresh.current().get("shared")?.file).toBe(a);
+  });
+
+  it("keeps a broken file's handlers when an earlier file takes their id since", () => {
     const b = root.write("handlers.d/b.yaml", doc(root, "shared"));
     store.reload();
     writeFileSync(b, "event: [oops\n");
-    root.write("handlers.d/a.yaml", doc(root, "shared"));
+    const a = root.write("handlers.d/a.yaml", doc(root, "shared"));
     const report = store.reload();
     expect(ids()).toEqual(["shared"]);
-    expect(store.current().get("shared")?.file).toBe(root.path("handlers.d/a.yaml"));
-    expect(report.failed).toEqual([b]);
-    expect(printed(root, report).at(-1)).toBe(
-      `handlers.d/b.yaml:1: warning: its last good version is dropped too: handler id "shared" is now defined in ${root.path("handlers.d/a.yaml")}`,
-    );
+    expect(store.current().get("shared")?.file).toBe(b);
+    expect(report.keptLastGood).toEqual([b]);
+    expect(report.failed).toEqual([a]);
   });
 
   it("keeps every file's handlers when the directory cannot be listed", () => {
