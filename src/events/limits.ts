@@ -27,6 +27,13 @@ export const MAX_YAML_DEPTH = 32;
  * minutes.
  */
 export const MAX_YAML_SCALARS = 2 * (MAX_PARAMS + 5);
+/**
+ * Syntax tokens (scalars, indicators, brackets, commas, anchors, aliases) in
+ * a YAML event file. The largest event in flow style needs about four per
+ * param; the bound stops a megabyte of `]` or `,` before the parser spends
+ * 25 s and a gigabyte on its errors.
+ */
+export const MAX_YAML_TOKENS = 4 * MAX_YAML_SCALARS;
 
 /** `2202009` → `2.1 MiB`; whole units lose the `.0`. */
 export function formatBytes(bytes: number): string {

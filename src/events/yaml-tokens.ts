@@ -5,6 +5,20 @@ const SCALAR_MARKER = "\u001f";
 /** Markers the lexer adds that are not source text: document, flow error end, scalar. */
 const MARKERS = new Set(["\u0002", "\u0018", SCALAR_MARKER]);
 
+/** Tokens that are only layout: they cost the parser nothing worth bounding. */
+const LAYOUT = new Set(["space", "newline", "comment", "byte-order-mark"]);
+
+/**
+ * Whether a token is syntax the parser must build something for: a scalar,
+ * an indicator, a bracket, a comma, an anchor, an alias, a tag. yaml's
+ * parser spends up to a kilobyte and microseconds on each, and more on an
+ * error (a megabyte of `] ` or of commas: 25 s and 1 GB), so the guards
+ * bound their number before it runs.
+ */
+export function isSyntax(token: YamlToken): boolean {
+  return !LAYOUT.has(token.type);
+}
+
 /** One source token of a YAML text, for the checks made before the real parse. */
 export interface YamlToken {
   /** The lexer's token type; `scalar` for plain and block scalar text. */

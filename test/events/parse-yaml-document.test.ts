@@ -52,6 +52,26 @@ describe("parseYamlDocument", () => {
     expect(doc.get("params")?.size).toBe(1000);
   });
 
+  it.each([
+    ["stray closing brackets", `event: a\nparams: ${"] ".repeat(500_000)}\n`],
+    ["commas", `event: a\nparams: [${",".repeat(1_000_000)}]\n`],
+    ["aliases", `event: &e a\nparams: [${"*e, ".repeat(250_000)}]\n`],
+  ])(
+    "refuses a megabyte of %s before the parser spends seconds and a gigabyte on it",
+    (_, text) => {
+      expect(reasonOf(() => parseYamlDocument(text))).toBe(
+        "the YAML document has more than 8040 syntax tokens (keys, values, brackets, commas, ...); an event has at most 1000 params",
+      );
+    },
+  );
+
+  it("takes the largest event in flow style too", () => {
+    const params = Array.from({ length: 1000 }, (_, i) => `"P${i}": 'v'`).join(", ");
+    const text = `{event: a, id: i, key: k, occurred_at: "2026-11-28T10:00:00Z", params: {${params}}}`;
+    const doc = parseYamlDocument(text) as Map<string, Map<string, string>>;
+    expect(doc.get("params")?.size).toBe(1000);
+  });
+
   it("is null for a file of comments only", () => {
     expect(parseYamlDocument("# nothing here\n")).toBeNull();
   });
