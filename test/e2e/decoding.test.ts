@@ -81,14 +81,16 @@ describe("event files as the agent decodes them", () => {
     for (const [name, drop, reason] of bad) {
       drop();
       good.push(root.drop(GOOD));
-      await waitFor(
-        () => root.files("failed").includes(`${name}.error.json`),
-        10_000,
+      // Logged last, once the sidecar is written and the file moved.
+      const logged = await waitForLog(
+        root.logFile,
+        (e) => e.file === name && e.reason !== undefined,
         `${name} quarantined`,
       );
-      expect({ name, reason: readSidecar(root, name).reason }).toEqual({
+      expect({ name, logged: logged.reason, sidecar: readSidecar(root, name).reason }).toEqual({
         name,
-        reason: reasonLike(reason),
+        logged: reasonLike(reason),
+        sidecar: reasonLike(reason),
       });
     }
     await waitFor(() => root.lines("runs").length === good.length, 10_000, "every good event");
@@ -98,10 +100,6 @@ describe("event files as the agent decodes them", () => {
     );
     // The symlink itself was moved, never followed: its target stayed where it was.
     expect(existsSync(target)).toBe(true);
-    for (const [name, , reason] of bad) {
-      const logged = readLog(root.logFile).find((e) => e.file === name && e.reason !== undefined);
-      expect({ name, reason: logged?.reason }).toEqual({ name, reason: reasonLike(reason) });
-    }
   });
 
   test("UTF-16LE with a BOM is decoded: the handler sees the non-ASCII value", async () => {
@@ -151,7 +149,7 @@ describe("event files as the agent decodes them", () => {
     const root = recordingRoot();
     await root.start(["--log-level", "debug"]);
     const name = root.drop("{", "bad.json");
-    await waitFor(() => root.files("failed").includes(`${name}.error.json`));
+    await waitForLog(root.logFile, (e) => e.message.startsWith(`quarantined ${name}`));
     const about = readLog(root.logFile).filter((e) => e.file === name);
     expect(about.map((e) => e.message.split(":")[0])).toEqual([
       `cannot parse ${name} yet`,

@@ -6,7 +6,6 @@ import { eventIdOf } from "../helpers/drop-event.js";
 import { useE2eRoots } from "../helpers/e2e-root.js";
 import { fixtureScript } from "../helpers/fixture-script.js";
 import { readEnvDump } from "../helpers/nul-list.js";
-import { waitFor } from "../helpers/wait-for.js";
 
 const newRoot = useE2eRoots();
 
@@ -94,7 +93,9 @@ describe("the log", () => {
       event: "client_create",
       params: { NEW_LOGIN_NAME: "jdoe", NEW_PASSWORD: password, NEW_API_KEY: apiKey },
     });
-    await waitFor(() => root.files("failed").includes(`${name}.error.json`), 10_000, "failed/");
+    await waitForLog(root.logFile, (e) => e.message.startsWith("event failed") && e.file === name);
+    // Stopped, so that everything it would write is written before the search.
+    expect(await agent.stop()).toBe(0);
 
     const env = readEnvDump(root.out("env"));
     expect([env.NEW_PASSWORD, env.NEW_API_KEY]).toEqual([password, apiKey]);
