@@ -10,11 +10,10 @@ import {
   type Scalar,
   visit,
 } from "yaml";
-import { MAX_YAML_DEPTH } from "../events/limits.js";
-import { yamlTokens } from "../events/yaml-tokens.js";
 import type { Diagnostic, Handler } from "./handler.js";
 import type { ParseContext } from "./parse-context.js";
 import { type DocumentPlace, parseHandlerDocument } from "./parse-handler-document.js";
+import { checkHandlerYaml } from "./yaml-bounds.js";
 import { DocumentReport, isNull, type ValueNode } from "./yaml-nodes.js";
 
 export type { ParseContext } from "./parse-context.js";
@@ -42,10 +41,9 @@ export function parseHandlerFile(
   fileIndex: number,
   ctx: ParseContext,
 ): ParsedHandlerFile {
-  const deep = tooDeep(text);
-  if (deep !== undefined) {
-    const message = `YAML nesting deeper than ${MAX_YAML_DEPTH} levels; a handler needs a few`;
-    return { handlers: [], diagnostics: [{ file, line: deep, severity: "error", message }] };
+  const bound = checkHandlerYaml(text);
+  if (bound !== undefined) {
+    return { handlers: [], diagnostics: [{ file, severity: "error", ...bound }] };
   }
   const lines = new LineCounter();
   // YAML 1.2 core schema: `yes`/`on` stay strings, as in event files (SPEC §2).
@@ -157,20 +155,6 @@ function duplicate(key: Scalar): { offset: number; message: string } {
     offset: key.range?.[0] ?? 0,
     message: `key ${JSON.stringify(String(key.value))} appears twice`,
   };
-}
-
-/** The line where nesting passes MAX_YAML_DEPTH, found by the lexer before the parser can choke on it. */
-function tooDeep(text: string): number | undefined {
-  for (const token of yamlTokens(text)) {
-    if (token.depth > MAX_YAML_DEPTH) return lineOf(text, token.offset);
-  }
-  return undefined;
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
-  return line;
 }
 
 /** A document's root: an alias cannot stand alone there, so anything else is "nothing". */

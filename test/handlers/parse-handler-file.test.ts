@@ -159,11 +159,31 @@ describe("parseHandlerFile: YAML", () => {
     ]);
   });
 
-  it("finds a key given twice in a map of 100k keys, in linear time", () => {
-    // yaml's own duplicate check compares every pair: minutes for this file.
-    const env = Array.from({ length: 100_000 }, (_, i) => `  E${i}: x`);
+  it("finds a key given twice among 15k keys, in linear time", () => {
+    // yaml's own duplicate check compares every pair: seconds for this file.
+    const env = Array.from({ length: 15_000 }, (_, i) => `  E${i}: x`);
     const text = `event: client_create\ncommand: /bin/true\nenv:\n${env.join("\n")}\n  E7: again\n`;
-    expect(parse(text).out).toEqual([`handlers.d/crm.yaml:100004: error: key "E7" appears twice`]);
+    expect(parse(text).out).toEqual([`handlers.d/crm.yaml:15004: error: key "E7" appears twice`]);
+  });
+
+  it.each([
+    [
+      "100k env keys",
+      `event: a\ncommand: /bin/true\nenv:\n${Array.from({ length: 100_000 }, (_, i) => `  E${i}: x`).join("\n")}\n`,
+      "handlers.d/crm.yaml:16668: error: more than 50000 YAML tokens (keys, values, brackets, commas, ...) in one file; split it into several files",
+    ],
+    [
+      "a megabyte of ]",
+      `event: a\ncommand: /bin/true\nenv: ${"] ".repeat(500_000)}\n`,
+      "handlers.d/crm.yaml:3: error: more than 50000 YAML tokens (keys, values, brackets, commas, ...) in one file; split it into several files",
+    ],
+    [
+      "a megabyte of ---",
+      "---\n".repeat(262_144),
+      "handlers.d/crm.yaml:1001: error: more than 1000 documents in one file; split it into several files",
+    ],
+  ])("refuses %s with the lexer, before the parser spends seconds on it", (_, text, expected) => {
+    expect(parse(text).out).toEqual([expected]);
   });
 
   it("tells a number key from the same text as a string key, as yaml does", () => {
