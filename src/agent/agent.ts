@@ -382,12 +382,3 @@ function eventLocks(claimed: ClaimedEvent): readonly string[] {
   const key = `key ${claimed.key}`;
   return claimed.event.id === undefined ? [key] : [key, `id ${claimed.event.id}`];
 }
-
-/** Whether the root lock forbids root handlers right now (SPEC §4); checked before every root run. */
-export function rootLockFile(config: EvhConfig): string {
-  return path.join(config.varDir, "root.event_handler.lock");
-}
-
-export function rootLocked(config: EvhConfig): boolean {
-  return existsSync(rootLockFile(config));
-}

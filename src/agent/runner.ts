@@ -5,8 +5,8 @@ import { currentUser } from "../execute/system-users.js";
 import type { Handler } from "../handlers/handler.js";
 import type { Redactor } from "../record/redact.js";
 import type { Spool } from "../spool/spool.js";
-import { rootLockFile } from "./agent.js";
 import type { ClaimedEvent } from "./claimed-event.js";
+import { rootLockPath } from "./root-lock-path.js";
 
 /**
  * Binds the executor to this agent: its user, root lock, redaction, and its
@@ -21,7 +21,7 @@ export function makeRunner(deps: {
   stop: AbortSignal;
 }) {
   const agentUser = currentUser();
-  const lockFile = rootLockFile(deps.config);
+  const lockFile = rootLockPath(deps.config.varDir);
   return (
     handler: Handler,
     claimed: ClaimedEvent,

@@ -1,6 +1,4 @@
 import { describe, expect, it, vi } from "vitest";
-import { rootLockFile } from "../../src/agent/agent.js";
-import { rootLockPath } from "../../src/agent/root-lock-path.js";
 import { main } from "../../src/cli/main.js";
 import { resolveConfig } from "../../src/config/resolve-config.js";
 import { runEvh } from "../helpers/evh-process.js";
@@ -75,10 +73,5 @@ describe("evh usage", () => {
       stderr:
         "evh: config file /nonexistent/evh.yaml does not exist; check --config or EVH_CONFIG\n",
     });
-  });
-
-  it("finds the root lock where the agent does", () => {
-    const config = resolveConfig({ root: "/srv/evh", env: {} });
-    expect(rootLockPath(config.varDir)).toBe(rootLockFile(config));
   });
 });

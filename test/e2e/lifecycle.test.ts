@@ -44,6 +44,20 @@ describe("one agent per root", () => {
   });
 });
 
+describe("stopping during start-up", () => {
+  test("SIGTERM while the backlog is still being listed: a clean exit 0, the lock released", async () => {
+    const root = newRoot();
+    // Enough backlog that start-up (listing and ordering new/) outlasts the signal's way in.
+    for (let i = 0; i < 3000; i++) root.write(`spool/new/${String(i).padStart(5, "0")}.json`, "{}");
+    const agent = await root.start([], { waitReady: false });
+    await agent.waitForOutput("handlers loaded");
+    const code = await agent.stop("SIGTERM");
+    expect(code).toBe(0);
+    expect(existsSync(lockFile(root))).toBe(false);
+    expect(agent.output()).toContain("received SIGTERM");
+  });
+});
+
 describe("stopping", () => {
   test.each(["SIGTERM", "SIGINT"] as const)(
     "%s: a running handler may finish within the grace period, nothing else starts, exit 0",

@@ -34,29 +34,47 @@ async function runAgent(options: RunOptions): Promise<number> {
   }
   const config = configFor(options, { graceMs, logLevel: options.logLevel });
   const log = new AgentLogger(config.logFile, config.logLevel);
-  let agent: Agent;
+  // Listeners go in before the agent starts: a SIGTERM during start-up (a
+  // large backlog, a slow disk) must still end in a clean shutdown, not in
+  // Node's default death that leaves the instance lock behind.
+  let agent: Agent | undefined;
+  let stopping = false;
+  let finish: (status: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+  const detach = () => {
+    process.off("SIGTERM", stop);
+    process.off("SIGINT", stop);
+    process.off("SIGHUP", hangup);
+  };
+  const shutdown = (running: Agent) =>
+    void running
+      .close()
+      .then(() => log.close())
+      .then(() => {
+        detach();
+        finish(0);
+      });
+  function stop(signal: NodeJS.Signals): void {
+    if (stopping) return;
+    stopping = true;
+    log.logger.info(`received ${signal}`);
+    if (agent) shutdown(agent);
+  }
+  function hangup(): void {
+    agent?.hangup();
+  }
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGHUP", hangup);
   try {
     agent = await Agent.start(config, log);
   } catch (error) {
+    detach();
     await log.close();
     throw error;
   }
-  return new Promise<number>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      log.logger.info(`received ${signal}`);
-      void agent
-        .close()
-        .then(() => log.close())
-        .then(() => {
-          process.off("SIGTERM", stop);
-          process.off("SIGINT", stop);
-          process.off("SIGHUP", hangup);
-          resolve(0);
-        });
-    };
-    const hangup = () => agent.hangup();
-    process.on("SIGTERM", stop);
-    process.on("SIGINT", stop);
-    process.on("SIGHUP", hangup);
-  });
+  if (stopping) shutdown(agent);
+  return finished;
 }
