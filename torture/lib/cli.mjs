@@ -1,6 +1,6 @@
 /**
  * The command line of a torture script: `--name value` options (numbers
- * where the default is a number, `--keep` and `--verbose` as flags), the
+ * where the value is one), flags where the default is a boolean, the
  * summary on stdout, progress on stderr, exit 1 on any violated guarantee.
  */
 export async function main(run, defaults, argv = process.argv.slice(2)) {
@@ -12,7 +12,7 @@ export async function main(run, defaults, argv = process.argv.slice(2)) {
       process.stderr.write(`unknown option ${arg}; options: ${Object.keys(defaults).join(", ")}\n`);
       process.exit(2);
     }
-    if (key === "keep" || key === "verbose") {
+    if (key === "verbose" || typeof defaults[key] === "boolean") {
       options[key] = true;
       continue;
     }

@@ -49,3 +49,11 @@ export const BAD_EVENTS_DEFAULTS: Required<BadEventsOptions>;
 export function runBadEvents(options?: BadEventsOptions): Promise<TortureReport>;
 
 export const KNOWN_DEFECTS: Readonly<Record<string, string>>;
+
+export interface BadHandlersOptions extends CommonOptions {
+  /** Overwrite the live file with every n-th case only in the reload phase. */
+  readonly every?: number;
+  readonly discover?: boolean;
+}
+export const BAD_HANDLERS_DEFAULTS: Required<BadHandlersOptions>;
+export function runBadHandlers(options?: BadHandlersOptions): Promise<TortureReport>;

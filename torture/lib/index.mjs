@@ -1,4 +1,5 @@
 // The torture scenarios, for the npm scripts (torture/*.mjs) and the CI-sized vitest tests (test/torture/).
 export { BAD_EVENTS_DEFAULTS, runBadEvents } from "./bad-events.mjs";
+export { BAD_HANDLERS_DEFAULTS, runBadHandlers } from "./bad-handlers.mjs";
 export { CRASH_DEFAULTS, runCrash } from "./crash.mjs";
 export { KNOWN_DEFECTS } from "./known-defects.mjs";
