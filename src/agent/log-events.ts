@@ -1,6 +1,6 @@
 import type { Logger } from "winston";
 import type { Catalogue } from "../events/catalogue.js";
-import type { RunRecord } from "../execute/outcome.js";
+import { isCanceled, type RunRecord } from "../execute/outcome.js";
 import type { ClaimedEvent } from "./claimed-event.js";
 import type { EventResult } from "./process-event.js";
 
@@ -8,7 +8,11 @@ import type { EventResult } from "./process-event.js";
 export function logRun(logger: Logger, claimed: ClaimedEvent, r: RunRecord): void {
   const level = r.outcome === "ok" ? "info" : "warn";
   const why = r.error ? `: ${r.error}` : "";
-  logger.log(level, `handler ${r.handler} ${r.outcome}${why}`, {
+  // Killed by the agent's own shutdown: not the handler's failure, and not its outcome.
+  const message = isCanceled(r)
+    ? `handler ${r.handler} stopped by the shutdown; it runs again at the next start`
+    : `handler ${r.handler} ${r.outcome}${why}`;
+  logger.log(level, message, {
     event: claimed.event.event,
     event_id: claimed.event.eventId,
     handler: r.handler,

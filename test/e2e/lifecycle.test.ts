@@ -98,7 +98,10 @@ describe("stopping", () => {
     expect(root.files("cur")).toEqual([interrupted]);
     // The run is logged as canceled; it is not journaled as an outcome, so it runs again.
     expect(runsIn(root.logFile).map((r) => [r.event_id, r.message])).toEqual([
-      [eventIdOf(interrupted), "handler hold failed: canceled"],
+      [
+        eventIdOf(interrupted),
+        "handler hold stopped by the shutdown; it runs again at the next start",
+      ],
     ]);
 
     // While the agent is down, another event arrives; the handler will not hold any more.
