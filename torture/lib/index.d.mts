@@ -57,3 +57,10 @@ export interface BadHandlersOptions extends CommonOptions {
 }
 export const BAD_HANDLERS_DEFAULTS: Required<BadHandlersOptions>;
 export function runBadHandlers(options?: BadHandlersOptions): Promise<TortureReport>;
+
+export interface MisbehaveOptions extends CommonOptions {
+  /** Bytes the flood handler writes to each of stdout and stderr. */
+  readonly floodBytes?: number;
+}
+export const MISBEHAVE_DEFAULTS: Required<MisbehaveOptions>;
+export function runMisbehave(options?: MisbehaveOptions): Promise<TortureReport>;
