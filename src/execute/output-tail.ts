@@ -1,5 +1,5 @@
 import iconv from "iconv-lite";
-import { Redactor } from "../record/redact.js";
+import { MASK, Redactor } from "../record/redact.js";
 
 /** How much of each of stdout and stderr is kept (SPEC §4). */
 export const OUTPUT_TAIL_BYTES = 64 * 1024;
@@ -42,7 +42,9 @@ export class OutputTail {
 /**
  * Decodes a tail with the handler's charset and hides secret values. A tail
  * cut inside a UTF-8 character starts with continuation bytes; they are
- * dropped rather than shown as U+FFFD.
+ * dropped rather than shown as U+FFFD. A tail cut inside a secret starts
+ * with the secret's end, which is masked too: half a password is still a
+ * leak.
  */
 export function decodeOutput(
   tail: OutputTail,
@@ -56,7 +58,23 @@ export function decodeOutput(
     bytes = bytes.subarray(skip);
   }
   const charset = iconv.encodingExists(encoding) ? encoding : "utf-8";
-  return Redactor.maskText(iconv.decode(bytes, charset), secrets);
+  const text = iconv.decode(bytes, charset);
+  const cut = tail.truncated ? secretEndAtStart(text, secrets) : 0;
+  return (cut > 0 ? MASK : "") + Redactor.maskText(text.slice(cut), secrets);
+}
+
+/** The length of the longest end of a secret that `text` starts with (a tail cut inside it), or 0. */
+function secretEndAtStart(text: string, secrets: readonly string[]): number {
+  let longest = 0;
+  for (const secret of secrets) {
+    for (let k = Math.min(secret.length - 1, text.length); k > longest; k--) {
+      if (text.startsWith(secret.slice(-k))) {
+        longest = k;
+        break;
+      }
+    }
+  }
+  return longest;
 }
 
 function isUtf8(encoding: string): boolean {

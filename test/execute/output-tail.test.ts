@@ -33,4 +33,17 @@ describe("decodeOutput", () => {
     tail.push(Buffer.from("s3cret-value"));
     expect(decodeOutput(tail, "cp1251", ["s3cret-value"])).toBe("пароль: ***");
   });
+
+  it("masks the end of a secret that the tail's start cut in half", () => {
+    const tail = new OutputTail(16);
+    tail.push(Buffer.from("pw: s3cret-value and more")); // the tail starts inside the secret
+    expect(tail.bytes().toString()).toBe("t-value and more");
+    expect(decodeOutput(tail, "utf-8", ["s3cret-value"])).toBe("*** and more");
+  });
+
+  it("leaves the start of an untruncated output alone, even when it looks like a secret's end", () => {
+    const tail = new OutputTail();
+    tail.push(Buffer.from("value: ok"));
+    expect(decodeOutput(tail, "utf-8", ["s3cret-value"])).toBe("value: ok");
+  });
 });
