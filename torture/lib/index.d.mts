@@ -64,3 +64,6 @@ export interface MisbehaveOptions extends CommonOptions {
 }
 export const MISBEHAVE_DEFAULTS: Required<MisbehaveOptions>;
 export function runMisbehave(options?: MisbehaveOptions): Promise<TortureReport>;
+
+export const INJECTION_DEFAULTS: Required<CommonOptions>;
+export function runInjection(options?: CommonOptions): Promise<TortureReport>;
