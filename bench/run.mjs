@@ -7,6 +7,7 @@
  * Prints a report and writes every raw figure to bench/results/<time>.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { useEvh } from "./lib/agent.mjs";
@@ -16,6 +17,7 @@ import { describeMachine } from "./lib/machine.mjs";
 import { readOptions, usage } from "./lib/options.mjs";
 import { renderReport } from "./lib/report.mjs";
 import { checkTargets } from "./lib/targets.mjs";
+import { installIfMissing } from "./lib/tools.mjs";
 import { limits } from "./lib/workload.mjs";
 import { backlog } from "./scenarios/backlog.mjs";
 import { handlers } from "./scenarios/handlers.mjs";
@@ -47,8 +49,11 @@ const progress = (line) => {
 const stamp = new Date().toISOString().replaceAll(":", "-").replace(/\..*/, "");
 let results;
 try {
-  const evhBin = useEvh(opts.evhBin);
+  const evhBin = useEvh(opts.evhBin, opts.evhNodeArgs);
   limits.runTimeoutMs = opts.runTimeoutS * 1000;
+  // strace gives the idle wakeups by timer and the syscalls per event; without it those are skipped.
+  if (!installIfMissing("strace", "strace", opts.install))
+    progress("strace not found: its views are skipped");
   results = {
     machine: describeMachine(evhBin),
     options: opts,
@@ -68,13 +73,12 @@ try {
     }
   }
   try {
+    results.loadAfter = {};
     for (const name of opts.sections) {
-      results[name] = await SCENARIOS[name](opts, {
-        incronSession,
-        progress,
-        resultsDir: RESULTS_DIR,
-        stamp,
-      });
+      const context = { incronSession, progress, resultsDir: RESULTS_DIR, stamp };
+      results[name] = await SCENARIOS[name](opts, context);
+      // The machine's 1/5/15-min load after each section: a busy neighbour shows up here.
+      results.loadAfter[name] = os.loadavg().map((l) => Math.round(l * 100) / 100);
     }
   } finally {
     await incronSession?.close();

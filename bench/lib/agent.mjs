@@ -8,9 +8,13 @@ import { nowMs } from "./clock.mjs";
 /** The only way in to the product: the same entry point an administrator runs. */
 let evhBin = fileURLToPath(new URL("../../bin/evh", import.meta.url));
 
+/** node flags for every agent (--evh-node), e.g. V8 heap settings to try. */
+let baseNodeArgs = [];
+
 /** Points the benchmark at another checkout's bin/evh (--evh), to compare two builds. */
-export function useEvh(bin = evhBin) {
+export function useEvh(bin = evhBin, nodeArgs = []) {
   evhBin = path.resolve(bin);
+  baseNodeArgs = nodeArgs;
   const main = path.join(path.dirname(evhBin), "..", "dist", "cli", "main.js");
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   return evhBin;
@@ -25,9 +29,13 @@ export function useEvh(bin = evhBin) {
  */
 export function startAgent(root, { nodeArgs = [], readyTimeoutMs = 300_000 } = {}) {
   const spawnedAtMs = nowMs();
-  const child = spawn(process.execPath, [...nodeArgs, evhBin, "run", "--root", root], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...baseNodeArgs, ...nodeArgs, evhBin, "run", "--root", root],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const release = onCleanup(() => child.kill("SIGKILL"));
   let tail = "";
   const keepTail = (chunk) => {

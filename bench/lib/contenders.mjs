@@ -42,8 +42,9 @@ function stdoutOf(child) {
 /** evh: the agent on a fresh root; events renamed into spool/new/ while it runs. */
 export const evh = {
   name: "evh",
-  async burst({ n, concurrency, keep }) {
-    const root = makeEvhRoot({ concurrency, keep });
+  async burst(opts) {
+    const { n } = opts;
+    const root = makeEvhRoot(opts);
     const ids = stageEvents(root.spool, n);
     const agent = await startAgent(root.root);
     const cpuBefore = cpuMs(agent.pid);
@@ -57,8 +58,9 @@ export const evh = {
     await agent.stop();
     return figures;
   },
-  async paced({ n, gapMs, concurrency, keep }) {
-    const root = makeEvhRoot({ concurrency, keep });
+  async paced(opts) {
+    const { n, gapMs } = opts;
+    const root = makeEvhRoot(opts);
     const agent = await startAgent(root.root);
     const drops = await dropPaced(root.spool, n, gapMs);
     const starts = await waitForStarts(root.out, n, { stallMs: 10_000 });

@@ -11,12 +11,11 @@ import {
 import path from "node:path";
 import { onCleanup } from "./cleanup.mjs";
 import { sleep } from "./clock.mjs";
+import { installIfMissing } from "./tools.mjs";
 import { makeTempDir, readStarts, writeHandlerScript } from "./workload.mjs";
 
 /** incron's system tables: incrond watches this folder and loads a file as soon as it appears. */
 const TABLE_DIR = "/etc/incron.d";
-
-const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 
 /**
  * Sets up incron on a spool-like directory (tmp/, new/) with an IN_MOVED_TO
@@ -28,10 +27,7 @@ const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "igno
  */
 export async function openIncron({ install, keep }) {
   if (process.getuid?.() !== 0) return { skipped: `incron needs root (to write ${TABLE_DIR})` };
-  if (!has("incrond") && install) {
-    spawnSync("apt-get", ["install", "-y", "-qq", "incron"], { stdio: "ignore" });
-  }
-  if (!has("incrond")) {
+  if (!installIfMissing("incrond", "incron", install)) {
     return { skipped: "incron is not installed (apt-get install -y incron, or pass --install)" };
   }
 

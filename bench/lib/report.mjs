@@ -9,12 +9,16 @@ export function renderReport(results) {
     `concurrency ${o.concurrency}; medians of ${o.reps} runs unless noted`,
   ];
   const section = (title, body) => out.push("", title, body);
+  const load = (name) => {
+    const l = results.loadAfter?.[name];
+    return l ? ` [load after: ${l.join(" ")}]` : "";
+  };
 
   const tp = results.throughput?.medians;
   if (tp) {
     const evh = tp.evh?.perSecond;
     section(
-      `Throughput: ${o.n} events renamed into new/ at once (first drop → last handler start)`,
+      `Throughput: ${o.n} events renamed into new/ at once (first drop → last handler start)${load("throughput")}`,
       table(Object.entries(tp), [
         ["contender", ([name]) => name],
         ["events/s", ([, r]) => num(r.perSecond)],
@@ -30,7 +34,7 @@ export function renderReport(results) {
   const lat = results.latency?.medians;
   if (lat) {
     section(
-      `Latency: ${o.latencyN} events dropped ${o.latencyGapMs} ms apart (handler start − drop)`,
+      `Latency: ${o.latencyN} events dropped ${o.latencyGapMs} ms apart (handler start − drop)${load("latency")}`,
       table(Object.entries(lat), [
         ["contender", ([name]) => name],
         ["p50 ms", ([, r]) => num(r.p50, 2)],
@@ -44,7 +48,7 @@ export function renderReport(results) {
   const bl = results.backlog;
   if (bl) {
     section(
-      `Backlog: ${o.backlog} events in new/ before the agent starts (one run; times from spawn)`,
+      `Backlog: ${o.backlog} events in new/ before the agent starts (one run; times from spawn)${load("backlog")}`,
       table(
         [bl],
         [
@@ -62,7 +66,7 @@ export function renderReport(results) {
   const hs = results.handlers;
   if (hs) {
     section(
-      `Handlers that never match, ${o.matchN} events each (one run per count)`,
+      `Handlers that never match, ${o.matchN} events each (one run per count)${load("handlers")}`,
       table(hs, [
         ["handlers", (r) => r.handlers],
         ["load ms (spawn → ready)", (r) => num(r.loadMs, 0)],
@@ -81,7 +85,7 @@ export function renderReport(results) {
           .join(" ")
       : "; strace not available for the per-timer view";
     section(
-      `Idle: empty spool for ${idle.seconds} s`,
+      `Idle: empty spool for ${idle.seconds} s${load("idle")}`,
       `CPU ${num(idle.cpuMs, 0)} ms (${num(idle.cpuPercent, 2)} %), ${num(idle.wakeupsPerS, 2)} voluntary context switches/s${epoll}`,
     );
   }

@@ -37,16 +37,19 @@ export function writeHandlerScript(dir) {
 }
 
 /**
- * An evh root: evh.yaml, the bench handler, and `extraHandlers` files that
+ * An evh root: evh.yaml (concurrency, plus any --evh-yaml lines), the bench handler, and `extraHandlers` files that
  * never match the event (for the matching-cost scale). Files are 0644 and
  * owned by us: a root agent refuses group- or world-writable handler files.
  */
-export function makeEvhRoot({ concurrency, keep, extraHandlers = 0 }) {
+export function makeEvhRoot({ concurrency, keep, evhYaml }, { extraHandlers = 0 } = {}) {
   const root = makeTempDir("evh", { keep });
   const { script, out } = writeHandlerScript(root);
   const handlersDir = path.join(root, "handlers.d");
   mkdirSync(handlersDir, { mode: 0o755 });
-  writeFileSync(path.join(root, "evh.yaml"), `concurrency: ${concurrency}\n`, { mode: 0o644 });
+  const extra = evhYaml ? `${evhYaml}\n` : ""; // --evh-yaml: settings to try, e.g. "log: {level: warn}"
+  writeFileSync(path.join(root, "evh.yaml"), `concurrency: ${concurrency}\n${extra}`, {
+    mode: 0o644,
+  });
   writeFileSync(
     path.join(handlersDir, "10-bench.yaml"),
     `id: bench\nevent: ${EVENT}\ncommand: ${script} <evh_event_id>\ntimeout: 60s\n`,

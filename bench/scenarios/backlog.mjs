@@ -12,7 +12,7 @@ import { fillBacklog, makeEvhRoot, readStarts, waitForStarts } from "../lib/work
  * margins, so noise matters less.
  */
 export async function backlog(opts, { progress }) {
-  const root = makeEvhRoot({ concurrency: opts.concurrency, keep: opts.keep });
+  const root = makeEvhRoot(opts);
   progress(`backlog: writing ${opts.backlog} events into new/`);
   fillBacklog(root.spool, opts.backlog);
   const agent = await startAgent(root.root);

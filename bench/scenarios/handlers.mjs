@@ -17,11 +17,7 @@ import {
 export async function handlers(opts, { progress }) {
   const rows = [];
   for (const count of opts.handlerCounts) {
-    const root = makeEvhRoot({
-      concurrency: opts.concurrency,
-      keep: opts.keep,
-      extraHandlers: count,
-    });
+    const root = makeEvhRoot(opts, { extraHandlers: count });
     const ids = stageEvents(root.spool, opts.matchN);
     const agent = await startAgent(root.root);
     const loadMs = agent.readyAtMs - agent.spawnedAtMs;

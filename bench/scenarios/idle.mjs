@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { startAgent } from "../lib/agent.mjs";
 import { onCleanup } from "../lib/cleanup.mjs";
 import { sleep } from "../lib/clock.mjs";
 import { contextSwitches, cpuMs } from "../lib/proc.mjs";
+import { has } from "../lib/tools.mjs";
 import { makeEvhRoot } from "../lib/workload.mjs";
 
 /**
@@ -15,7 +16,7 @@ import { makeEvhRoot } from "../lib/workload.mjs";
  * (a 2000 ms timeout is the 2 s rescan, for instance).
  */
 export async function idle(opts, { progress }) {
-  const root = makeEvhRoot({ concurrency: opts.concurrency, keep: opts.keep });
+  const root = makeEvhRoot(opts);
   const agent = await startAgent(root.root);
   await sleep(2000); // let start-up work (chokidar's initial scan, JIT) finish
   const cpu0 = cpuMs(agent.pid);
@@ -38,8 +39,7 @@ export async function idle(opts, { progress }) {
 
 /** epoll_wait returns per second and the timeouts they waited with; undefined without strace. */
 async function traceEpoll(pid, seconds, dir) {
-  if (spawnSync("sh", ["-c", "command -v strace"], { stdio: "ignore" }).status !== 0)
-    return undefined;
+  if (!has("strace")) return undefined;
   const log = path.join(dir, "idle.strace");
   const strace = spawn(
     "strace",

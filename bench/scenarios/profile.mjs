@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { startAgent } from "../lib/agent.mjs";
@@ -6,6 +6,7 @@ import { onCleanup } from "../lib/cleanup.mjs";
 import { sleep } from "../lib/clock.mjs";
 import { threadIds } from "../lib/proc.mjs";
 import { summarizeProfile } from "../lib/profile.mjs";
+import { has } from "../lib/tools.mjs";
 import {
   dropStaged,
   makeEvhRoot,
@@ -32,7 +33,7 @@ export async function profile(opts, { progress, resultsDir, stamp }) {
 }
 
 async function cpuProfile(opts, n, resultsDir, stamp) {
-  const root = makeEvhRoot({ concurrency: opts.concurrency, keep: opts.keep });
+  const root = makeEvhRoot(opts);
   const profDir = makeTempDir("cpuprof", { keep: opts.keep });
   const ids = stageEvents(root.spool, n);
   const agent = await startAgent(root.root, {
@@ -59,9 +60,8 @@ async function cpuProfile(opts, n, resultsDir, stamp) {
 
 /** Per-event counts of each system call the agent makes; undefined without strace. */
 async function syscallProfile(opts, n) {
-  if (spawnSync("sh", ["-c", "command -v strace"], { stdio: "ignore" }).status !== 0)
-    return undefined;
-  const root = makeEvhRoot({ concurrency: opts.concurrency, keep: opts.keep });
+  if (!has("strace")) return undefined;
+  const root = makeEvhRoot(opts);
   const ids = stageEvents(root.spool, n);
   const agent = await startAgent(root.root);
   const log = path.join(root.root, "burst.strace");
