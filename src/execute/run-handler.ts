@@ -1,5 +1,5 @@
 import iconv from "iconv-lite";
-import { toError } from "../errors/evh-error.js";
+import { errnoCode, toError } from "../errors/evh-error.js";
 import type { EvhEvent } from "../events/event.js";
 import type { Handler } from "../handlers/handler.js";
 import type { Redactor } from "../record/redact.js";
@@ -9,6 +9,7 @@ import { judgeRun } from "./judge-run.js";
 import { CANCELED, type Outcome, type RunRecord } from "./outcome.js";
 import { decodeOutput } from "./output-tail.js";
 import { type ParamsFile, writeParamsFile } from "./params-file.js";
+import { pause } from "./pause.js";
 import { rootLockRefusal } from "./root-lock.js";
 import { superviseProcess } from "./supervise-process.js";
 import type { SystemUser } from "./system-users.js";
@@ -31,29 +32,63 @@ export interface RunContext {
   readonly signal: AbortSignal;
   /** Between SIGTERM and SIGKILL. @defaultValue 5000 */
   readonly killAfterMs?: number;
+  /**
+   * How long a run that cannot start for lack of resources (EMFILE, EAGAIN,
+   * ...) keeps trying before it counts as failed. @defaultValue 60000
+   */
+  readonly resourceWaitMs?: number;
+}
+
+/**
+ * errno codes that say the system is short of something for a moment (file
+ * descriptors, processes, memory, disk), not that the handler is broken.
+ */
+const STARVED = new Set(["EMFILE", "ENFILE", "EAGAIN", "ENOMEM", "ENOSPC"]);
+
+/** One try at starting and running: the record, and the errno when it could not start for lack of resources. */
+interface Try {
+  readonly record: RunRecord;
+  readonly starvedBy: string | undefined;
 }
 
 /**
  * Runs one attempt of a handler for an event and returns its record. Every
  * path returns a record, whatever the handler does: a program that cannot
  * start, dies, hangs or floods its output is an outcome, not an exception.
+ *
+ * A run that cannot start because the system is short of file descriptors,
+ * processes or memory is not the handler's failure: it is tried again after
+ * a pause (100 ms, doubling up to 5 s) for up to `resourceWaitMs`, within
+ * the same attempt; only then does it count as failed.
  */
 export async function runHandler(
   handler: Handler,
   event: EvhEvent,
   ctx: RunContext,
 ): Promise<RunRecord> {
+  const giveUpAt = performance.now() + (ctx.resourceWaitMs ?? 60_000);
+  for (let wait = 100; ; wait = Math.min(wait * 2, 5000)) {
+    const { record, starvedBy } = await tryRun(handler, event, ctx);
+    if (starvedBy === undefined || performance.now() + wait > giveUpAt) return record;
+    if (!(await pause(wait, ctx.signal))) return { ...record, error: CANCELED };
+  }
+}
+
+async function tryRun(handler: Handler, event: EvhEvent, ctx: RunContext): Promise<Try> {
   const user = handler.user ?? ctx.agentUser;
-  const notRun = (outcome: Outcome, error: string): RunRecord => ({
-    handler: handler.id,
-    attempt: ctx.attempt,
-    outcome,
-    exitCode: null,
-    signal: null,
-    durationMs: 0,
-    stdout: "",
-    stderr: "",
-    error,
+  const notRun = (outcome: Outcome, error: string, starvedBy?: string): Try => ({
+    record: {
+      handler: handler.id,
+      attempt: ctx.attempt,
+      outcome,
+      exitCode: null,
+      signal: null,
+      durationMs: 0,
+      stdout: "",
+      stderr: "",
+      error,
+    },
+    starvedBy,
   });
   if (ctx.signal.aborted) return notRun("failed", CANCELED);
 
@@ -63,7 +98,9 @@ export async function runHandler(
     const content = formatParamsFile(event.params, handler.encoding);
     paramsFile = await writeParamsFile(content, switchUser ? user : undefined);
   } catch (error) {
-    return notRun("failed", `cannot write the params file: ${toError(error).message}`);
+    const code = errnoCode(error);
+    const starved = code !== undefined && STARVED.has(code) ? code : undefined;
+    return notRun("failed", `cannot write the params file: ${toError(error).message}`, starved);
   }
   try {
     const inv = buildInvocation(handler, event, {
@@ -92,7 +129,7 @@ export async function runHandler(
       signal: ctx.signal,
     });
     const secrets = ctx.redactor.secretValues(event.params);
-    return {
+    const record: RunRecord = {
       handler: handler.id,
       attempt: ctx.attempt,
       ...judgeRun(end, inv.file, handler.timeoutMs),
@@ -102,6 +139,8 @@ export async function runHandler(
       stdout: decodeOutput(end.stdout, handler.encoding, secrets),
       stderr: decodeOutput(end.stderr, handler.encoding, secrets),
     };
+    const starved = end.spawnError !== undefined && STARVED.has(end.spawnError);
+    return { record, starvedBy: starved ? end.spawnError : undefined };
   } finally {
     await paramsFile.remove();
   }

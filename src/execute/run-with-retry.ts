@@ -1,7 +1,7 @@
 import type { EvhEvent } from "../events/event.js";
 import type { Handler } from "../handlers/handler.js";
-import { clampDelay } from "./clamp-delay.js";
 import { type HandlerOutcome, isCanceled, isFailure, type RunRecord } from "./outcome.js";
+import { pause } from "./pause.js";
 import { type RunContext, runHandler } from "./run-handler.js";
 
 /**
@@ -45,20 +45,4 @@ export async function runWithRetry(
     signal: record.signal,
     attempts: record.attempt,
   };
-}
-
-/** Waits `ms`; false if a signal aborted first. The timer is cleared on abort, so it keeps nothing alive. */
-function pause(ms: number, ...signals: (AbortSignal | undefined)[]): Promise<boolean> {
-  const watched = signals.filter((s) => s !== undefined);
-  return new Promise((resolve) => {
-    if (watched.some((s) => s.aborted)) return resolve(false);
-    const settle = (value: boolean) => {
-      clearTimeout(timer);
-      for (const s of watched) s.removeEventListener("abort", onAbort);
-      resolve(value);
-    };
-    const onAbort = () => settle(false);
-    const timer = setTimeout(() => settle(true), clampDelay(ms));
-    for (const s of watched) s.addEventListener("abort", onAbort, { once: true });
-  });
 }

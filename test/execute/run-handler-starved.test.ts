@@ -1,0 +1,56 @@
+import { closeSync, openSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runHandler } from "../../src/execute/run-handler.js";
+import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
+import { makeContext, makeEvent, makeHandler, script } from "./fixtures.js";
+
+let root: TempRoot;
+let held: number[] = [];
+beforeEach(() => {
+  root = makeTempRoot("evh-starved-");
+});
+afterEach(() => {
+  release();
+  root.cleanup();
+});
+
+/** Opens /dev/null until the process has no file descriptor left (EMFILE). */
+function exhaustDescriptors(): void {
+  for (;;) {
+    try {
+      held.push(openSync("/dev/null", "r"));
+    } catch {
+      return;
+    }
+  }
+}
+
+function release(): void {
+  for (const fd of held) closeSync(fd);
+  held = [];
+}
+
+describe("runHandler: short of resources", () => {
+  it("waits out a lack of file descriptors instead of failing the handler", async () => {
+    exhaustDescriptors();
+    const running = runHandler(
+      makeHandler([script("exit-code.sh"), "0"]),
+      makeEvent(),
+      makeContext(root.varDir),
+    );
+    setTimeout(release, 300);
+    expect(await running).toMatchObject({ outcome: "ok", attempt: 1, exitCode: 0 });
+  });
+
+  it("fails with the errno named once resourceWaitMs is over", async () => {
+    exhaustDescriptors();
+    const record = await runHandler(
+      makeHandler([script("exit-code.sh"), "0"]),
+      makeEvent(),
+      makeContext(root.varDir, { resourceWaitMs: 250 }),
+    );
+    release();
+    expect(record.outcome).toBe("failed");
+    expect(record.error).toMatch(/EMFILE|too many open files/i);
+  });
+});
