@@ -78,9 +78,10 @@ export async function terminateGroup(pgid: number, killAfterMs: number): Promise
   if (!isGroupAlive(pgid)) return;
   signalGroup(pgid, "SIGTERM");
   signalGroup(pgid, "SIGCONT");
-  const deadline = Date.now() + killAfterMs;
-  for (let pause = 10; Date.now() < deadline; pause = Math.min(pause * 2, 100)) {
-    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
+  // The monotonic clock: a wall-clock jump (NTP, `date -s`) must not delay or hasten the SIGKILL.
+  const deadline = performance.now() + killAfterMs;
+  for (let pause = 10; performance.now() < deadline; pause = Math.min(pause * 2, 100)) {
+    await sleep(Math.min(pause, Math.max(0, deadline - performance.now())));
     if (!isGroupAlive(pgid)) return;
   }
   signalGroup(pgid, "SIGKILL");
