@@ -4,6 +4,7 @@ import type { EvhEvent } from "../events/event.js";
 import type { Handler } from "../handlers/handler.js";
 import type { Redactor } from "../record/redact.js";
 import { buildInvocation } from "./build-invocation.js";
+import { hasFdHeadroom } from "./fd-headroom.js";
 import { formatParamsFile } from "./format-params-file.js";
 import { judgeRun } from "./judge-run.js";
 import { CANCELED, type Outcome, type RunRecord } from "./outcome.js";
@@ -121,6 +122,10 @@ async function tryRun(handler: Handler, event: EvhEvent, ctx: RunContext): Promi
 
     const stdin =
       inv.stdinJson === undefined ? undefined : iconv.encode(inv.stdinJson, handler.encoding);
+    // Nothing asynchronous between this check and the spawn inside superviseProcess.
+    if (!hasFdHeadroom()) {
+      return notRun("failed", `cannot execute ${inv.file}: too many open files (EMFILE)`, "EMFILE");
+    }
     const end = await superviseProcess(inv, {
       cwd: where.cwd,
       stdin,
