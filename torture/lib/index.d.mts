@@ -67,3 +67,12 @@ export function runMisbehave(options?: MisbehaveOptions): Promise<TortureReport>
 
 export const INJECTION_DEFAULTS: Required<CommonOptions>;
 export function runInjection(options?: CommonOptions): Promise<TortureReport>;
+
+export interface ResourcesOptions extends CommonOptions {
+  /** Events dropped while the disk is full, per phase (twice as many under the descriptor limit). */
+  readonly events?: number;
+  /** How long the disk stays full. */
+  readonly fullMs?: number;
+}
+export const RESOURCES_DEFAULTS: Required<ResourcesOptions>;
+export function runResources(options?: ResourcesOptions): Promise<TortureReport>;

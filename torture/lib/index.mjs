@@ -5,3 +5,4 @@ export { CRASH_DEFAULTS, runCrash } from "./crash.mjs";
 export { INJECTION_DEFAULTS, runInjection } from "./injection.mjs";
 export { KNOWN_DEFECTS } from "./known-defects.mjs";
 export { MISBEHAVE_DEFAULTS, runMisbehave } from "./misbehave.mjs";
+export { RESOURCES_DEFAULTS, runResources } from "./resources.mjs";
