@@ -1,0 +1,150 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  type AgentProcess,
+  handlerYaml,
+  isRoot,
+  makeRoot,
+  type Root,
+  readRuns,
+  startAgent,
+  until,
+} from "../../torture/lib/index.mjs";
+
+/*
+ * The defects the torture scripts found in src/agent, src/spool and
+ * src/record (owned elsewhere), each reduced to its smallest reproduction
+ * and marked `it.fails` until it is fixed: a fix makes the test pass, which
+ * vitest reports as a failure, so the `.fails` goes together with the
+ * KNOWN_DEFECTS entry of the same name in torture/lib/known-defects.mjs.
+ */
+
+const RECORD = fileURLToPath(new URL("../../torture/fixtures/record-run.sh", import.meta.url));
+
+let root: Root | undefined;
+let agent: AgentProcess | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  if (agent?.alive) await agent.kill9();
+  // Unmount first: a mount point cannot be removed.
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+  root?.cleanup();
+  root = undefined;
+  agent = undefined;
+});
+
+async function agentWithRecorder(config: Record<string, unknown> = {}, dir?: string) {
+  root = makeRoot({ dir, config: { settle_delay: "100ms", rescan_interval: "200ms", ...config } });
+  const runs = path.join(mkdtempSync(path.join(tmpdir(), "evh-known-")), "runs.log");
+  cleanups.push(() => rmSync(path.dirname(runs), { recursive: true, force: true }));
+  writeFileSync(runs, "");
+  root.writeHandler(
+    "10-rec.yaml",
+    handlerYaml({ id: "rec", event: "*", command: [RECORD, runs, "0", "may-fail"] }),
+  );
+  agent = await startAgent(root);
+  return { root, runs };
+}
+
+const runsOf = (runs: string, name: string) =>
+  readRuns(runs).counts.get(`${name.slice(0, -".json".length)} rec`) ?? 0;
+
+describe("known defects (it.fails until fixed)", () => {
+  it.fails("long-name: a bad event whose sidecar name would pass NAME_MAX leaves cur/", async () => {
+    const { root } = await agentWithRecorder();
+    const name = `${"b".repeat(250)}.json`;
+    root.emit("{bad", name);
+    expect(
+      await until(
+        () => !root.events("cur").includes(name) && !root.events("new").includes(name),
+        5000,
+      ),
+    ).toBe(true);
+  });
+
+  it.fails("placement-retry: a failed handler runs once, even when its event cannot be placed in failed/", async () => {
+    const { root, runs } = await agentWithRecorder();
+    const name = `${"f".repeat(245)}.json`;
+    root.emit({ event: "t_known", params: { NEW_FAIL: "yes" } }, name);
+    await until(() => runsOf(runs, name) > 0, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(runsOf(runs, name)).toBe(1);
+  });
+
+  it.fails("sidecar-collision: a quarantined x.json.error.json survives a later bad x.json", async () => {
+    const { root } = await agentWithRecorder();
+    root.emit("{first", "x.json.error.json");
+    await until(() => root.sidecar("x.json.error.json"), 5000);
+    root.emit("{second", "x.json");
+    await until(() => root.sidecar("x.json"), 5000);
+    const kept = readdirSync(root.spool("failed")).map((n) =>
+      readFileSync(root.spool("failed", n), "utf8"),
+    );
+    expect(kept).toContain("{first");
+  });
+
+  it.fails("non-utf8-name: a file whose name is not UTF-8 does not stay in new/ for ever", async () => {
+    const { root } = await agentWithRecorder();
+    const name = Buffer.from([0x62, 0xff, 0xfe, 0x2e, 0x6a, 0x73, 0x6f, 0x6e]); // "b\xff\xfe.json"
+    const dir = (state: string) => Buffer.from(`${root.spool(state)}/`);
+    writeFileSync(Buffer.concat([dir("tmp"), name]), '{"event":"t_known"}');
+    renameSync(Buffer.concat([dir("tmp"), name]), Buffer.concat([dir("new"), name]));
+    const left = () =>
+      readdirSync(root.spool("new"), { encoding: "buffer" }).some((n) => n.equals(name));
+    expect(await until(() => !left(), 5000)).toBe(true);
+  });
+
+  it.fails("state-folder-removed: with spool/cur/ removed under the agent, new events still run", async () => {
+    const { root, runs } = await agentWithRecorder();
+    rmSync(root.spool("cur"), { recursive: true });
+    const name = root.emit({ event: "t_known" });
+    expect(await until(() => runsOf(runs, name) > 0, 5000)).toBe(true);
+  });
+});
+
+// A full disk needs a tmpfs, and mounting one needs root.
+describe.runIf(isRoot)("known defects on a full disk (it.fails until fixed)", () => {
+  async function fullDisk() {
+    const dir = mkdtempSync(path.join(tmpdir(), "evh-known-disk-"));
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir]);
+    cleanups.push(() => {
+      execFileSync("umount", [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const made = await agentWithRecorder({}, dir);
+    const names = Array.from({ length: 8 }, (_, i) => `full-${i}.json`);
+    for (const n of names) writeFileSync(made.root.spool("tmp", n), '{"event":"t_known"}');
+    const filler = made.root.path("filler");
+    try {
+      writeFileSync(filler, Buffer.alloc(2 * 1024 * 1024));
+    } catch {
+      // ENOSPC: the disk is now full to the last page
+    }
+    for (const n of names) renameSync(made.root.spool("tmp", n), made.root.spool("new", n));
+    await until(() => names.every((n) => runsOf(made.runs, n) > 0), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    rmSync(filler);
+    await until(
+      () => made.root.events("cur").length + made.root.events("new").length === 0,
+      10_000,
+    );
+    return { ...made, names };
+  }
+
+  it.fails("journal-enospc: every outcome the agent acted on is in the journal", async () => {
+    const { root, names } = await fullDisk();
+    const journal = readFileSync(root.path("var", "journal.jsonl"), "utf8");
+    expect(names.filter((n) => !journal.includes(`"t":"run","f":"${n}"`))).toEqual([]);
+  });
+
+  it.fails("log-after-enospc: the log file resumes once space frees up", async () => {
+    const { root } = await fullDisk();
+    const after = root.emit({ event: "t_known" }, "after-space.json");
+    await until(() => readFileSync(root.logFile, "utf8").includes(`"file":"${after}"`), 5000);
+    expect(readFileSync(root.logFile, "utf8")).toContain(`"file":"${after}"`);
+  });
+});
