@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { EvhConfig } from "../config/config.js";
@@ -73,6 +74,8 @@ export class Agent {
     private readonly handlers: HandlerStore,
     private readonly releaseLock: () => Promise<void>,
   ) {
+    // Every running handler listens on both signals: past 10 (concurrency > 10) Node warns of a leak.
+    setMaxListeners(0, this.abort.signal, this.stopStarting.signal);
     this.scheduler = new Scheduler(config.concurrency, eventLocks);
     this.runner = makeRunner({
       config,

@@ -302,6 +302,10 @@ async function fileLimit(report, o) {
       root.events("failed").slice(0, 5).join(", "),
     );
     report.check("every handler ran", missing.length === 0, `${missing.length} never ran`);
+    report.check(
+      "16 running handlers raise no MaxListenersExceededWarning",
+      !agent.output().includes("MaxListenersExceededWarning"),
+    );
     report.figure(
       "ulimit -n 40, 16 slots",
       `${ids.length} events in ${ms} ms; ${emfile.length} EMFILE lines in the log`,
