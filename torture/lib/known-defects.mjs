@@ -20,4 +20,6 @@ export const KNOWN_DEFECTS = {
     "src/record: a journal batch whose write fails is dropped, never written again, while its records were already applied in memory; the agent goes on as if they were durable (a crash then re-runs handlers that were not in flight)",
   "state-folder-removed":
     "src/agent, src/spool: a spool state folder removed under the running agent is never recreated: without cur/ every claim fails ENOENT, taken for 'claimed by someone else', and events stay in new/ without a word; without failed/ a failed event cannot be placed (and placement-retry re-runs its handler)",
+  "sidecar-temp-left":
+    "src/spool: a kill -9 while a sidecar is written leaves `<name>.error.json.tmp-<pid>` in failed/ for good: nothing removes it at the next start",
 };
