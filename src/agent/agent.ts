@@ -214,6 +214,8 @@ export class Agent {
       } catch (error) {
         this.transient("processing the spool", toError(error));
         await new Promise((resolve) => setTimeout(resolve, TRANSIENT_BACKOFF_MS));
+        // What failed was put back: go round again rather than wait for a nudge.
+        this.woken = true;
       }
       if (!this.woken && !this.stopping) {
         await new Promise<void>((resolve) => {
@@ -268,6 +270,13 @@ export class Agent {
     } catch (error) {
       if (errnoCode(error) !== "ENOENT") {
         this.intake.putBack(entry);
+        throw error;
+      }
+      if (existsSync(this.spool.path("new", entry.name))) {
+        // The file is there, so a spool folder it moves into is not (removed by
+        // hand): make the folders again and try once more after the pause.
+        this.intake.putBack(entry);
+        await this.spool.ensure();
         throw error;
       }
       // taken or removed meanwhile: nothing to do
@@ -359,6 +368,8 @@ export class Agent {
     } catch (error) {
       // The event stays in cur/ and the journal knows its progress: resume it after a pause.
       this.transient(`processing ${claimed.name}`, toError(error));
+      // ENOENT on a placement: a spool folder was removed by hand; make it again.
+      if (errnoCode(error) === "ENOENT") await this.spool.ensure().catch(() => undefined);
       const timer = setTimeout(() => {
         this.settling.delete(claimed.name);
         const { name, registry } = claimed;

@@ -120,6 +120,7 @@ async function place(
   const reason = failureReason(failures);
   // Sidecar first: a crash between the two leaves the event in cur/, where it is retried and placed again.
   const target = await spool.freeName("failed", claimed.name);
+  // A name too long for the suffix gets no sidecar; the log has the reason.
   await writeSidecar(spool.path("failed", sidecarName(target)), {
     reason,
     detail: failures.map(describe).join("; "),

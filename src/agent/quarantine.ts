@@ -17,17 +17,19 @@ export async function quarantine(
   name: string,
   from: Extract<SpoolState, "new" | "cur">,
   error: Pick<EventDecodeError, "reason" | "detail">,
-): Promise<{ placed: string } | { removed: true; because: string } | { gone: true }> {
+): Promise<
+  { placed: string; sidecar: boolean } | { removed: true; because: string } | { gone: true }
+> {
   const target = await spool.freeName("failed", name);
   const sidecar = spool.path("failed", sidecarName(target));
-  await writeSidecar(sidecar, {
+  const written = await writeSidecar(sidecar, {
     reason: error.reason,
     detail: error.detail,
     at: new Date().toISOString(),
   });
   try {
     await spool.move(name, from, "failed", target);
-    return { placed: target };
+    return { placed: target, sidecar: written };
   } catch (moveError) {
     if (errnoCode(moveError) === "ENOENT") {
       await rm(sidecar, { force: true });

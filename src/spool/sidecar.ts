@@ -1,4 +1,5 @@
 import { rename, writeFile } from "node:fs/promises";
+import { errnoCode } from "../errors/evh-error.js";
 import type { HandlerOutcome } from "../execute/outcome.js";
 
 /** The `<name>.error.json` written beside a failed event (SPEC §2, §4): a report for people. */
@@ -19,9 +20,19 @@ export function isSidecar(name: string): boolean {
   return name.endsWith(SIDECAR_SUFFIX);
 }
 
-/** Written to a temp name and renamed, so a reader never sees half a sidecar. */
-export async function writeSidecar(file: string, sidecar: Sidecar): Promise<void> {
+/**
+ * Written to a temp name and renamed, so a reader never sees half a sidecar.
+ * Returns false when the event's name is too long to take the suffix
+ * (NAME_MAX): the event is still placed, and the reason is in the log only.
+ */
+export async function writeSidecar(file: string, sidecar: Sidecar): Promise<boolean> {
   const temp = `${file}.tmp-${process.pid}`;
-  await writeFile(temp, `${JSON.stringify(sidecar, null, 2)}\n`, { mode: 0o600 });
+  try {
+    await writeFile(temp, `${JSON.stringify(sidecar, null, 2)}\n`, { mode: 0o600 });
+  } catch (error) {
+    if (errnoCode(error) === "ENAMETOOLONG") return false;
+    throw error;
+  }
   await rename(temp, file);
+  return true;
 }

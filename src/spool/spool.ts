@@ -2,6 +2,7 @@ import { constants as fsConstants } from "node:fs";
 import { chmod, lstat, mkdir, readdir, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
+import { sidecarName } from "./sidecar.js";
 import { canMove, PRIVATE_STATES, SPOOL_STATES, type SpoolState } from "./spool-states.js";
 
 /** A file found in a spool folder, with what ordering needs. */
@@ -77,16 +78,30 @@ export class Spool {
     return entries.sort(compareEntries);
   }
 
-  /** `name` if `state` has no entry of that name, else `name` with a numeric suffix that is free. */
+  /**
+   * `name` if `state` has no entry of that name, else `name` with a numeric
+   * suffix that is free. In failed/ the name's sidecar must be free too: a
+   * quarantined `x.json.error.json` must not be overwritten by the sidecar of
+   * a later bad `x.json`.
+   */
   async freeName(state: SpoolState, name: string): Promise<string> {
     for (let n = 0; ; n++) {
       const candidate = n === 0 ? name : withSuffix(name, n);
-      try {
-        await lstat(this.path(state, candidate));
-      } catch (error) {
-        if (errnoCode(error) === "ENOENT") return candidate;
-        throw error;
+      const taken = [candidate, ...(state === "failed" ? [sidecarName(candidate)] : [])];
+      if (!(await Promise.all(taken.map((t) => this.exists(state, t)))).some(Boolean)) {
+        return candidate;
       }
+    }
+  }
+
+  private async exists(state: SpoolState, name: string): Promise<boolean> {
+    try {
+      await lstat(this.path(state, name));
+      return true;
+    } catch (error) {
+      // A name too long to hold a suffix cannot exist either.
+      if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENAMETOOLONG") return false;
+      throw error;
     }
   }
 }

@@ -54,7 +54,7 @@ const runsOf = (runs: string, name: string) =>
   readRuns(runs).counts.get(`${name.slice(0, -".json".length)} rec`) ?? 0;
 
 describe("known defects (it.fails until fixed)", () => {
-  it.fails("long-name: a bad event whose sidecar name would pass NAME_MAX leaves cur/", async () => {
+  it("long-name: a bad event whose sidecar name would pass NAME_MAX leaves cur/", async () => {
     const { root } = await agentWithRecorder();
     const name = `${"b".repeat(250)}.json`;
     root.emit("{bad", name);
@@ -66,7 +66,7 @@ describe("known defects (it.fails until fixed)", () => {
     ).toBe(true);
   });
 
-  it.fails("placement-retry: a failed handler runs once, even when its event cannot be placed in failed/", async () => {
+  it("placement-retry: a failed handler runs once, even when its event cannot be placed in failed/", async () => {
     const { root, runs } = await agentWithRecorder();
     const name = `${"f".repeat(245)}.json`;
     root.emit({ event: "t_known", params: { NEW_FAIL: "yes" } }, name);
@@ -75,7 +75,7 @@ describe("known defects (it.fails until fixed)", () => {
     expect(runsOf(runs, name)).toBe(1);
   });
 
-  it.fails("sidecar-collision: a quarantined x.json.error.json survives a later bad x.json", async () => {
+  it("sidecar-collision: a quarantined x.json.error.json survives a later bad x.json", async () => {
     const { root } = await agentWithRecorder();
     root.emit("{first", "x.json.error.json");
     await until(() => root.sidecar("x.json.error.json"), 5000);
@@ -98,7 +98,7 @@ describe("known defects (it.fails until fixed)", () => {
     expect(await until(() => !left(), 5000)).toBe(true);
   });
 
-  it.fails("state-folder-removed: with spool/cur/ removed under the agent, new events still run", async () => {
+  it("state-folder-removed: with spool/cur/ removed under the agent, new events still run", async () => {
     const { root, runs } = await agentWithRecorder();
     rmSync(root.spool("cur"), { recursive: true });
     const name = root.emit({ event: "t_known" });
