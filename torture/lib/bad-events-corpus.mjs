@@ -8,7 +8,8 @@
  *   `make(file)`: creates something else at that path (symlink, FIFO, ...);
  *   `drop(root, name)`: drops it some other way (slow pieces, races);
  * - `expect`: a RegExp the sidecar `reason` must match (the file ends in
- *   failed/), `"ignored"` (left alone in new/, SPEC: hidden names),
+ *   failed/; with `noSidecar`, a name too long for one, the logged reason),
+ *   `"ignored"` (left alone in new/, SPEC: hidden names),
  *   `"handled"` (it is a valid event: its handler runs), or `"any"` (a
  *   race: handled, quarantined with a reason, or gone, but never stuck).
  */
@@ -762,21 +763,20 @@ export function buildBadEventCorpus() {
     named(name, good, unsupported);
   }
   named(`${"n".repeat(250)}.json`, good, "handled");
-  // Names so long that `<name>.error.json` exceeds NAME_MAX (255 bytes).
-  named(`${"b".repeat(250)}.json`, "{bad", /^invalid JSON at line 1 column 2: /, "long-name");
+  // Names so long that `<name>.error.json` exceeds NAME_MAX (255 bytes): placed without a
+  // sidecar, the reason in the log only.
+  named(`${"b".repeat(250)}.json`, "{bad", /^invalid JSON at line 1 column 2: /);
+  cases.at(-1).noSidecar = true;
   named(
     `${"f".repeat(245)}.json`,
     JSON.stringify({ event: "client_create", params: { NEW_FAIL: "yes" } }),
     /^handler rec failed: exit 3$/,
-    "long-name",
   );
-  // A name that collides with another file's sidecar name: neither may be lost.
-  named(
-    "collide.json.error.json",
-    "{first",
-    /^invalid JSON at line 1 column 2: /,
-    "sidecar-collision",
-  );
+  cases.at(-1).noSidecar = true;
+  // A name that collides with another file's sidecar name: neither may be lost (the later
+  // one takes a free name, collide.1.json).
+  named("collide.json.error.json", "{first", /^invalid JSON at line 1 column 2: /);
+  cases.at(-1).keep = true;
   named("collide.json", "{second", /^invalid JSON at line 1 column 2: /);
   cases.at(-1).keep = true;
   // Bytes that are not UTF-8 in a name: Linux allows them; nothing may stay stuck.

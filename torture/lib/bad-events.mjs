@@ -134,6 +134,7 @@ function ranFor(runs, eventId) {
 
 /** Compares every case's final state with what it expects; returns outcome counts and reasons seen. */
 function judge(report, root, corpus) {
+  const logLines = root.logLines();
   const done = new Set(
     root
       .logLines()
@@ -157,7 +158,7 @@ function judge(report, root, corpus) {
   );
   report.check("nothing but the state folders in spool/", strange.length === 0, strange.join(", "));
   for (const c of corpus) {
-    const problem = caseProblem(c, root, done, inState, counts, reasons);
+    const problem = caseProblem(c, root, done, inState, counts, reasons, logLines);
     if (problem === undefined) {
       if (c.known) report.fixed(c.known, c.id);
       continue;
@@ -180,7 +181,7 @@ function judge(report, root, corpus) {
 }
 
 /** What is wrong with one case's final state, or undefined when it is as expected. */
-function caseProblem(c, root, done, inState, counts, reasons) {
+function caseProblem(c, root, done, inState, counts, reasons, logLines) {
   const stuck = ["new", "cur"].filter((s) => inState(s, c.name));
   if (c.expect === "ignored") {
     if (!stuck.includes("new") || !sameContent(root.spool("new", c.name), c)) {
@@ -202,9 +203,21 @@ function caseProblem(c, root, done, inState, counts, reasons) {
     const sidecar = root.sidecar(c.name);
     return `expected handled, got ${sidecar ? `failed/: ${sidecar.reason}` : "nothing"}`;
   }
-  const sidecar = root.sidecar(c.name);
+  // Where it went: the quarantine log line names the place (x.1.json when x.json is taken).
+  const placed = placedName(c, logLines);
+  if (c.noSidecar) {
+    const said = logLines.find(
+      (l) => l.file === c.name && typeof l.reason === "string" && c.expect.test(l.reason),
+    );
+    if (!inState("failed", placed)) return "file not in failed/";
+    if (!said) return `no log line with a reason matching ${c.expect}`;
+    reasons.add(said.reason);
+    counts.failed++;
+    return undefined;
+  }
+  const sidecar = root.sidecar(placed);
   if (!sidecar) {
-    return `expected in failed/ with a sidecar, ${inState("failed", c.name) ? "sidecar missing" : "file not in failed/"}`;
+    return `expected in failed/ with a sidecar, ${inState("failed", placed) ? "sidecar missing" : "file not in failed/"}`;
   }
   reasons.add(sidecar.reason);
   const problems = [];
@@ -213,12 +226,20 @@ function caseProblem(c, root, done, inState, counts, reasons) {
   if (/\n/.test(sidecar.reason)) problems.push("reason is more than one line");
   if (typeof sidecar.detail !== "string" || Number.isNaN(Date.parse(sidecar.at)))
     problems.push("sidecar lacks detail or at");
-  if (!inState("failed", c.name)) problems.push("the file itself is not in failed/");
-  else if (!sameContent(root.spool("failed", c.name), c))
+  if (!inState("failed", placed)) problems.push("the file itself is not in failed/");
+  else if (!sameContent(root.spool("failed", placed), c))
     problems.push("the file in failed/ is not the file dropped");
   if (problems.length > 0) return problems.join("; ");
   counts.failed++;
   return undefined;
+}
+
+/** The name a quarantined case took in failed/, from its log line; its own name otherwise. */
+function placedName(c, logLines) {
+  const line = logLines.find(
+    (l) => typeof l.message === "string" && l.message.startsWith(`quarantined ${c.name}: `),
+  );
+  return typeof line?.file === "string" ? line.file : c.name;
 }
 
 /** Whether `file` is what the case dropped: same bytes, or still the same kind of non-file. */

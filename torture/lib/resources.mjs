@@ -350,18 +350,12 @@ async function foldersRemoved(report, o) {
             : !root.events("new").includes(after) && !root.events("cur").includes(after),
         5000,
       );
-      const what =
-        folder === "new" ? "removed and recreated" : "removed (and not recreated by anyone)";
-      const defect = folder === "new" ? undefined : "state-folder-removed";
-      const ok = agent.alive && handled === true && Boolean(placed);
-      if (ok && defect) report.fixed(defect, `spool/${folder}/ removed`);
-      else
-        report.check(
-          `with spool/${folder}/ ${what} under the agent, a new event is still handled and placed`,
-          ok,
-          `alive ${agent.alive}, ran ${handled === true}, placed ${Boolean(placed)}; new/: ${root.list("new").join(",")}`,
-          defect,
-        );
+      const what = folder === "new" ? "removed and recreated" : "removed";
+      report.check(
+        `with spool/${folder}/ ${what} under the agent, a new event is still handled and placed`,
+        agent.alive && handled === true && Boolean(placed),
+        `alive ${agent.alive}, ran ${handled === true}, placed ${Boolean(placed)}; new/: ${root.list("new").join(",")}`,
+      );
       if (folder !== "new") mkdirSync(root.spool(folder), { recursive: true, mode: 0o700 });
     }
     const stopped = await agent.stop();
