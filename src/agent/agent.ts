@@ -98,6 +98,7 @@ export class Agent {
     try {
       const spool = new Spool(config.spoolDir);
       await spool.ensure();
+      await spool.removeSidecarTemps();
       const present = new Set<string>();
       for (const state of ["new", "cur", "failed"] as const) {
         for (const entry of await spool.list(state)) present.add(entry.name);

@@ -16,6 +16,14 @@ export function sidecarName(eventName: string): string {
   return `${eventName}${SIDECAR_SUFFIX}`;
 }
 
+/** The temp name a sidecar is written under before its rename. */
+const SIDECAR_TEMP = /\.error\.json\.tmp-\d+$/;
+
+/** A sidecar's temp file, left behind when the agent was killed while writing it. */
+export function isSidecarTemp(name: string): boolean {
+  return SIDECAR_TEMP.test(name);
+}
+
 export function isSidecar(name: string): boolean {
   return name.endsWith(SIDECAR_SUFFIX);
 }

@@ -2,7 +2,7 @@ import { constants as fsConstants } from "node:fs";
 import { chmod, lstat, mkdir, readdir, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
-import { sidecarName } from "./sidecar.js";
+import { isSidecarTemp, sidecarName } from "./sidecar.js";
 import { canMove, PRIVATE_STATES, SPOOL_STATES, type SpoolState } from "./spool-states.js";
 
 /** A file found in a spool folder, with what ordering needs. */
@@ -35,6 +35,17 @@ export class Spool {
         await mkdir(dir, { recursive: true, mode: 0o755 });
       }
     }
+  }
+
+  /**
+   * Removes sidecar temp files from failed/: written by an agent killed before
+   * it renamed them, they are half a report and no event. Called at start,
+   * under the instance lock, so no live writer owns them.
+   */
+  async removeSidecarTemps(): Promise<number> {
+    const stale = (await readdir(path.join(this.dir, "failed"))).filter(isSidecarTemp);
+    for (const name of stale) await this.remove("failed", name);
+    return stale.length;
   }
 
   /**

@@ -98,7 +98,7 @@ describe("known defects (it.fails until fixed)", () => {
     expect(await until(() => !left(), 5000)).toBe(true);
   });
 
-  it.fails("sidecar-temp-left: a sidecar temp file left by a kill is removed at the next start", async () => {
+  it("sidecar-temp-left: a sidecar temp file left by a kill is removed at the next start", async () => {
     const { root } = await agentWithRecorder();
     await agent?.kill9();
     // What a kill -9 inside writeSidecar() leaves: the temp file, never renamed.

@@ -340,7 +340,6 @@ function verify(report, root, runs, expected, { kills, concurrency }) {
       "no sidecar temp file is left in failed/ by a kill",
       false,
       `${temps.length} left: ${temps.slice(0, 3).join(", ")}`,
-      "sidecar-temp-left",
     );
   const inFailed = root.events("failed").filter((n) => !temps.includes(n));
   const unexpected = inFailed.filter((n) => !failFiles.has(n));

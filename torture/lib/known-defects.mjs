@@ -14,6 +14,4 @@ export const KNOWN_DEFECTS = {
     "src/record: after one write error (ENOSPC) the winston file transport stops writing for good; var/log/evh.log stays cut at the failure until SIGHUP or a restart",
   "journal-enospc":
     "src/record: a journal batch whose write fails is dropped, never written again, while its records were already applied in memory; the agent goes on as if they were durable (a crash then re-runs handlers that were not in flight)",
-  "sidecar-temp-left":
-    "src/spool: a kill -9 while a sidecar is written leaves `<name>.error.json.tmp-<pid>` in failed/ for good: nothing removes it at the next start",
 };
