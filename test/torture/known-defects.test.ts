@@ -107,6 +107,20 @@ describe("known defects (it.fails until fixed)", () => {
     expect(await until(() => root.list("failed").length === 0, 3000)).toBe(true);
   });
 
+  it.fails("orphan-sidecar: an event is placed under its own name beside the sidecar a kill left", async () => {
+    const { root } = await agentWithRecorder();
+    // What a kill -9 between the sidecar and the move leaves: the sidecar, and the event still in cur/.
+    const orphan = {
+      reason: "handler rec failed: exit 3",
+      detail: "",
+      at: new Date().toISOString(),
+    };
+    writeFileSync(root.spool("failed", "x.json.error.json"), JSON.stringify(orphan));
+    root.emit("{bad", "x.json");
+    await until(() => root.events("failed").length > 0, 5000);
+    expect(root.events("failed")).toEqual(["x.json"]);
+  });
+
   it("state-folder-removed: with spool/cur/ removed under the agent, new events still run", async () => {
     const { root, runs } = await agentWithRecorder();
     rmSync(root.spool("cur"), { recursive: true });

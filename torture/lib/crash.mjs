@@ -306,14 +306,27 @@ function verify(report, root, runs, expected, { kills, concurrency }) {
     `${duplicates} (bound ${totalKills * concurrency}; at most ${worst} runs of one pair)`,
   );
 
+  // A kill between a failed event's sidecar and its move to failed/ leaves the sidecar; the
+  // next placement then takes `x.1.json` (see KNOWN_DEFECTS orphan-sidecar), and a retry of
+  // that file is a new event to the journal. Such renamed events are counted apart.
+  const baseOf = (id) => id.replace(/(\.\d+)+$/, "");
+  const renamed = (id) => !expected.has(id) && expected.has(baseOf(id));
+  const orphanEffects = [];
+
   // Phase C: only `flaky` may run again, and only for the events made to fail.
   const retried = readRunsAfter(runs, "retry");
   const wrongRetry = retried.filter((line) => {
     const [id, handler] = line.split(" ");
+    if (renamed(id)) {
+      if (handler !== "flaky") orphanEffects.push(`retry of renamed ${id} ran ${handler}`);
+      return false;
+    }
     return handler !== "flaky" || !expected.get(id)?.fail;
   });
   const failIds = [...expected].filter(([, e]) => e.fail).map(([id]) => id);
-  const notRetried = failIds.filter((id) => !retried.some((l) => l.startsWith(`${id} flaky `)));
+  const notRetried = failIds.filter(
+    (id) => !retried.some((l) => baseOf(l.split(" ")[0]) === id && l.includes(" flaky ")),
+  );
   report.check(
     "a retry re-ran only the handler that failed",
     wrongRetry.length === 0,
@@ -340,10 +353,14 @@ function verify(report, root, runs, expected, { kills, concurrency }) {
       "no sidecar temp file is left in failed/ by a kill",
       false,
       `${temps.length} left: ${temps.slice(0, 3).join(", ")}`,
+      "sidecar-temp-left",
     );
   const inFailed = root.events("failed").filter((n) => !temps.includes(n));
-  const unexpected = inFailed.filter((n) => !failFiles.has(n));
-  const absent = [...failFiles].filter((n) => !inFailed.includes(n));
+  const placedAs = (n) => `${baseOf(n.slice(0, -".json".length))}.json`;
+  for (const n of inFailed)
+    if (placedAs(n) !== n) orphanEffects.push(`${placedAs(n)} placed as ${n}`);
+  const unexpected = inFailed.filter((n) => !failFiles.has(placedAs(n)));
+  const absent = [...failFiles].filter((n) => !inFailed.some((f) => placedAs(f) === n));
   report.check(
     "failed/ holds exactly the events made to fail",
     unexpected.length === 0 && absent.length === 0,
@@ -366,5 +383,13 @@ function verify(report, root, runs, expected, { kills, concurrency }) {
   const orphans = readdirSync(root.spool("failed")).filter(
     (n) => n.endsWith(".error.json") && !inFailed.includes(n.slice(0, -".error.json".length)),
   );
-  report.check("no sidecar without its event", orphans.length === 0, orphans.join(", "));
+  for (const n of orphans) orphanEffects.push(`orphan sidecar ${n}`);
+  // Kills land between the two writes only now and then: a run without one proves nothing fixed.
+  if (orphanEffects.length > 0)
+    report.check(
+      "a kill between a sidecar and its event's move leaves no orphan sidecar and keeps the name",
+      false,
+      orphanEffects.slice(0, 6).join("; "),
+      "orphan-sidecar",
+    );
 }
