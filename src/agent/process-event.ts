@@ -112,6 +112,8 @@ async function place(
     if (config.keepDone) await spool.move(claimed.name, "cur", "done");
     else await spool.remove("cur", claimed.name);
     journal.forget(claimed.name);
+    // A resumed event may have been killed between its sidecar and its move to failed/.
+    if (claimed.origin === "cur") await spool.removeOrphanSidecar(claimed.name);
     const result: EventResult = { kind: "done", outcomes };
     ctx.onPlaced(claimed, result);
     return result;

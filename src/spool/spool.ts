@@ -49,6 +49,23 @@ export class Spool {
   }
 
   /**
+   * Removes the sidecar of `name` from failed/ when no event of that name is
+   * there: the orphan left by a kill between writing a failed event's report
+   * and moving the event, once a resumed run ended otherwise.
+   */
+  async removeOrphanSidecar(name: string): Promise<void> {
+    const sidecar = sidecarName(name);
+    // A quarantined file that merely has a sidecar's name has a sidecar of its own: keep it.
+    if (
+      (await this.exists("failed", name)) ||
+      (await this.exists("failed", sidecarName(sidecar)))
+    ) {
+      return;
+    }
+    await this.remove("failed", sidecar);
+  }
+
+  /**
    * Moves an event between states, keeping its name unless the destination
    * already holds one of that name: rename(2) would silently replace it, and a
    * quarantined event must never be lost to a later one. Returns the name used.
@@ -91,15 +108,23 @@ export class Spool {
 
   /**
    * `name` if `state` has no entry of that name, else `name` with a numeric
-   * suffix that is free. In failed/ the name's sidecar must be free too: a
-   * quarantined `x.json.error.json` must not be overwritten by the sidecar of
-   * a later bad `x.json`.
+   * suffix that is free. In failed/ the name's sidecar must be free too, so
+   * a quarantined `x.json.error.json` is never overwritten by the sidecar of
+   * a later bad `x.json` — unless that sidecar is an orphan (no event of its
+   * name, and not itself a quarantined file with a sidecar of its own): the
+   * report of this very event, left by a kill before the event was moved.
+   * Overwriting it keeps the event's name, and with it its retry progress.
    */
   async freeName(state: SpoolState, name: string): Promise<string> {
     for (let n = 0; ; n++) {
       const candidate = n === 0 ? name : withSuffix(name, n);
-      const taken = [candidate, ...(state === "failed" ? [sidecarName(candidate)] : [])];
-      if (!(await Promise.all(taken.map((t) => this.exists(state, t)))).some(Boolean)) {
+      if (await this.exists(state, candidate)) continue;
+      if (state !== "failed") return candidate;
+      const sidecar = sidecarName(candidate);
+      if (
+        !(await this.exists(state, sidecar)) ||
+        !(await this.exists(state, sidecarName(sidecar)))
+      ) {
         return candidate;
       }
     }

@@ -390,6 +390,5 @@ function verify(report, root, runs, expected, { kills, concurrency }) {
       "a kill between a sidecar and its event's move leaves no orphan sidecar and keeps the name",
       false,
       orphanEffects.slice(0, 6).join("; "),
-      "orphan-sidecar",
     );
 }

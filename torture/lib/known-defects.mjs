@@ -14,6 +14,4 @@ export const KNOWN_DEFECTS = {
     "src/record: after one write error (ENOSPC) the winston file transport stops writing for good; var/log/evh.log stays cut at the failure until SIGHUP or a restart",
   "journal-enospc":
     "src/record: a journal batch whose write fails is dropped, never written again, while its records were already applied in memory; the agent goes on as if they were durable (a crash then re-runs handlers that were not in flight)",
-  "orphan-sidecar":
-    "src/spool: a kill between writing a failed event's sidecar and moving the event leaves the sidecar in failed/; since freeName() takes any existing sidecar name as taken, the event is then placed as x.1.json beside the orphan, and a retry of x.1.json is a new event to the journal: every handler runs again",
 };
