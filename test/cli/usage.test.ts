@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { resolveConfig } from "../../src/config/resolve-config.js";
 import { runEvh } from "../helpers/evh-process.js";
 
 const COMMANDS = [
