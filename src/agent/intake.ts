@@ -1,4 +1,4 @@
-import { watch as watchFiles } from "chokidar";
+import { type FSWatcher, watch } from "node:fs";
 import { classifyEventFileName } from "../events/decode-event-file.js";
 import type { Spool, SpoolEntry } from "../spool/spool.js";
 
@@ -19,7 +19,7 @@ export class Intake {
   private scanning: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
-  private watcher: ReturnType<typeof watchFiles> | undefined;
+  private watcher: FSWatcher | undefined;
 
   constructor(
     private readonly spool: Spool,
@@ -28,22 +28,29 @@ export class Intake {
   ) {}
 
   /**
-   * Starts the periodic rescan and the watcher; resolves once the watcher is
-   * in place (chokidar's `ready`), so files dropped after that are announced
-   * at once rather than at the next rescan.
+   * Starts the periodic rescan and the watcher. One inotify watch on the
+   * folder (fs.watch), not chokidar: chokidar watches every file in it and
+   * re-reads the whole folder on each change, which made a burst of N
+   * events cost O(N²) lstat calls. The watch is in place when this returns,
+   * so files dropped after that are announced at once.
    */
   async start(rescanIntervalMs: number): Promise<void> {
     this.timer = setInterval(() => this.scan(), rescanIntervalMs);
-    const watcher = watchFiles(this.spool.path("new", ""), { ignoreInitial: true, depth: 0 });
-    this.watcher = watcher;
-    watcher.on("add", () => this.scan());
-    watcher.on("error", (error) => this.onError(error as Error));
-    await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+    try {
+      this.watcher = watch(
+        this.spool.path("new", ""),
+        { persistent: true },
+        () => void this.scan(),
+      );
+      this.watcher.on("error", (error: Error) => this.onError(error));
+    } catch (error) {
+      this.onError(error as Error); // no inotify: the periodic rescan still finds everything
+    }
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.watcher?.close();
+    this.watcher?.close();
     await this.scanning;
   }
 
