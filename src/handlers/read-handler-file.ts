@@ -57,7 +57,7 @@ export function readHandlerFile(file: string, options: ReadOptions): FileRead {
     }
     const refusal = options.requireRootOwned ? ownershipProblem(file, stats, options) : undefined;
     if (refusal !== undefined) return { kind: "error", line: 1, message: refusal };
-    const bytes = readUpTo(fd, options.maxBytes + 1);
+    const bytes = readUpTo(fd, stats.size, options.maxBytes + 1);
     if (bytes.length > options.maxBytes) {
       return {
         kind: "error",
@@ -131,17 +131,26 @@ function fileKind(stats: Stats): string {
   return "not a file";
 }
 
-function readUpTo(fd: number, limit: number): Buffer {
-  const chunks: Buffer[] = [];
+/**
+ * Reads to EOF or `limit` bytes. The buffer is sized from fstat (plus one
+ * byte, to see a file that grew) rather than zero-filled 64 KiB chunks:
+ * with 10,000 small handler files those chunks cost more than the parsing.
+ */
+function readUpTo(fd: number, size: number, limit: number): Buffer {
+  let buffer = Buffer.allocUnsafe(Math.min(size + 1, limit));
   let total = 0;
-  while (total < limit) {
-    const chunk = Buffer.alloc(Math.min(64 * 1024, limit - total));
-    const n = readSync(fd, chunk, 0, chunk.length, null);
+  for (;;) {
+    if (total === buffer.length) {
+      if (total >= limit) break;
+      const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit));
+      buffer.copy(bigger, 0, 0, total);
+      buffer = bigger;
+    }
+    const n = readSync(fd, buffer, total, buffer.length - total, null);
     if (n === 0) break;
-    chunks.push(chunk.subarray(0, n));
     total += n;
   }
-  return Buffer.concat(chunks);
+  return buffer.subarray(0, total);
 }
 
 function decodeUtf8(bytes: Buffer): FileRead {
