@@ -1,4 +1,4 @@
-import { constants as fsConstants } from "node:fs";
+import { constants as fsConstants, lstatSync } from "node:fs";
 import { chmod, lstat, mkdir, readdir, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
@@ -97,7 +97,10 @@ export class Spool {
     for (const name of names) {
       if (skip?.(name)) continue;
       try {
-        const stats = await lstat(this.path(state, name));
+        // Synchronous on purpose: an lstat takes microseconds, while an awaited one costs a
+        // thread-pool round trip; with a backlog of 100,000 files that is seconds before the
+        // first event can start.
+        const stats = lstatSync(this.path(state, name));
         entries.push({ name, mtimeMs: stats.mtimeMs, kind: kindOf(stats.mode) });
       } catch (error) {
         if (errnoCode(error) !== "ENOENT") throw error;
@@ -150,8 +153,20 @@ function withSuffix(name: string, n: number): string {
 
 /** mtime, then the byte order of names (not the locale's). */
 export function compareEntries(a: SpoolEntry, b: SpoolEntry): number {
-  return a.mtimeMs - b.mtimeMs || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name));
+  return a.mtimeMs - b.mtimeMs || compareBytes(a.name, b.name);
 }
+
+/**
+ * Byte order of the UTF-8 names. For ASCII names that is plain string order,
+ * with no Buffer per comparison (a sort of 100,000 names makes millions).
+ */
+function compareBytes(a: string, b: string): number {
+  if (ASCII.test(a) && ASCII.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** Printable ASCII: other names (rare) take the Buffer path, which is right for any name. */
+const ASCII = /^[ -~]*$/;
 
 function kindOf(mode: number): EntryKind {
   switch (mode & fsConstants.S_IFMT) {
