@@ -1,4 +1,4 @@
-import { chown, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chown, mkdtemp, rm, rmdir, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -20,9 +20,14 @@ export async function writeParamsFile(
   owner: { uid: number; gid: number } | undefined,
 ): Promise<ParamsFile> {
   const dir = await mkdtemp(path.join(tmpdir(), "evh-params-"));
-  const remove = () => rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  const file = path.join(dir, "params");
+  // unlink + rmdir: two system calls, where rm -r walks the tree (lstat, readdir, retries) every
+  // run. Only a directory the handler put more files into takes the long way.
+  const remove = async () => {
+    await unlink(file).catch(() => undefined);
+    await rmdir(dir).catch(() => rm(dir, { recursive: true, force: true }).catch(() => undefined));
+  };
   try {
-    const file = path.join(dir, "params");
     // `wx`: the directory is new, so anything already there is an attack, not a leftover.
     await writeFile(file, content, { mode: 0o600, flag: "wx" });
     if (owner) {
