@@ -1,4 +1,5 @@
-import { chown, mkdtemp, rm, rmdir, unlink, writeFile } from "node:fs/promises";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { chown, rm, rmdir, unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -19,7 +20,9 @@ export async function writeParamsFile(
   content: Uint8Array,
   owner: { uid: number; gid: number } | undefined,
 ): Promise<ParamsFile> {
-  const dir = await mkdtemp(path.join(tmpdir(), "evh-params-"));
+  // Synchronous: a directory and a small file in /tmp take microseconds, an await each is a
+  // thread-pool round trip on the way to every handler start.
+  const dir = mkdtempSync(path.join(tmpdir(), "evh-params-"));
   const file = path.join(dir, "params");
   // unlink + rmdir: two system calls, where rm -r walks the tree (lstat, readdir, retries) every
   // run. Only a directory the handler put more files into takes the long way.
@@ -29,7 +32,7 @@ export async function writeParamsFile(
   };
   try {
     // `wx`: the directory is new, so anything already there is an attack, not a leftover.
-    await writeFile(file, content, { mode: 0o600, flag: "wx" });
+    writeFileSync(file, content, { mode: 0o600, flag: "wx" });
     if (owner) {
       await chown(file, owner.uid, owner.gid);
       await chown(dir, owner.uid, owner.gid);

@@ -1,5 +1,5 @@
-import { constants as fsConstants, lstatSync } from "node:fs";
-import { chmod, lstat, mkdir, readdir, rename, unlink } from "node:fs/promises";
+import { constants as fsConstants, lstatSync, renameSync, unlinkSync } from "node:fs";
+import { chmod, mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
 import { isSidecarTemp, sidecarName } from "./sidecar.js";
@@ -15,7 +15,14 @@ export interface SpoolEntry {
 
 export type EntryKind = "file" | "symbolic link" | "directory" | "FIFO" | "socket" | "device";
 
-/** The spool directory and its state folders; every move is one rename(2). */
+/**
+ * The spool directory and its state folders; every move is one rename(2).
+ * Moves, removals and lstat calls are synchronous on purpose: they are
+ * metadata operations of microseconds on a local filesystem (rename(2)
+ * atomicity already requires the spool to be one), while each awaited one
+ * costs a thread-pool round trip, two context switches and an event-loop
+ * wakeup, several per event.
+ */
 export class Spool {
   constructor(readonly dir: string) {}
 
@@ -56,10 +63,7 @@ export class Spool {
   async removeOrphanSidecar(name: string): Promise<void> {
     const sidecar = sidecarName(name);
     // A quarantined file that merely has a sidecar's name has a sidecar of its own: keep it.
-    if (
-      (await this.exists("failed", name)) ||
-      (await this.exists("failed", sidecarName(sidecar)))
-    ) {
+    if (this.exists("failed", name) || this.exists("failed", sidecarName(sidecar))) {
       return;
     }
     await this.remove("failed", sidecar);
@@ -74,13 +78,13 @@ export class Spool {
   async move(name: string, from: SpoolState, to: SpoolState, targetName?: string): Promise<string> {
     if (!canMove(from, to)) throw new Error(`spool: no transition ${from} → ${to}`);
     const target = targetName ?? (await this.freeName(to, name));
-    await rename(this.path(from, name), this.path(to, target));
+    renameSync(this.path(from, name), this.path(to, target));
     return target;
   }
 
   async remove(state: SpoolState, name: string): Promise<void> {
     try {
-      await unlink(this.path(state, name));
+      unlinkSync(this.path(state, name));
     } catch (error) {
       if (errnoCode(error) !== "ENOENT") throw error;
     }
@@ -121,21 +125,18 @@ export class Spool {
   async freeName(state: SpoolState, name: string): Promise<string> {
     for (let n = 0; ; n++) {
       const candidate = n === 0 ? name : withSuffix(name, n);
-      if (await this.exists(state, candidate)) continue;
+      if (this.exists(state, candidate)) continue;
       if (state !== "failed") return candidate;
       const sidecar = sidecarName(candidate);
-      if (
-        !(await this.exists(state, sidecar)) ||
-        !(await this.exists(state, sidecarName(sidecar)))
-      ) {
+      if (!this.exists(state, sidecar) || !this.exists(state, sidecarName(sidecar))) {
         return candidate;
       }
     }
   }
 
-  private async exists(state: SpoolState, name: string): Promise<boolean> {
+  private exists(state: SpoolState, name: string): boolean {
     try {
-      await lstat(this.path(state, name));
+      lstatSync(this.path(state, name));
       return true;
     } catch (error) {
       // A name too long to hold a suffix cannot exist either.
