@@ -37,10 +37,8 @@ export class Intake {
   async start(rescanIntervalMs: number): Promise<void> {
     this.timer = setInterval(() => this.scan(), rescanIntervalMs);
     try {
-      this.watcher = watch(
-        this.spool.path("new", ""),
-        { persistent: true },
-        () => void this.scan(),
+      this.watcher = watch(this.spool.path("new", ""), { persistent: true }, (_, name) =>
+        this.nudged(name),
       );
       this.watcher.on("error", (error: Error) => this.onError(error));
     } catch (error) {
@@ -73,6 +71,31 @@ export class Intake {
     this.queue.unshift(entry);
   }
 
+  /**
+   * A watcher event names the file: look at that one entry instead of
+   * listing the folder, which costs O(files waiting) per event during a
+   * burst. A rename out of new/ (our own claims) finds nothing and is
+   * ignored; a nameless event falls back to a scan.
+   */
+  private nudged(name: string | Buffer | null): void {
+    if (typeof name !== "string") {
+      void this.scan();
+      return;
+    }
+    if (this.inHand.has(name) || classifyEventFileName(name) === "hidden") return;
+    let entry: SpoolEntry | undefined;
+    try {
+      entry = this.spool.entry("new", name);
+    } catch {
+      void this.scan(); // EMFILE, EIO...: the scan reports it and the rescan retries
+      return;
+    }
+    if (!entry) return;
+    this.inHand.add(name);
+    this.queue.push(entry);
+    this.onFound();
+  }
+
   /** Lists new/ once (coalescing nudges that arrive while a scan runs). */
   scan(): Promise<void> {
     if (this.scanning) {
@@ -88,6 +111,7 @@ export class Intake {
             (name) => this.inHand.has(name) || classifyEventFileName(name) === "hidden",
           );
           for (const entry of found) {
+            if (this.inHand.has(entry.name)) continue; // a nudge took it while the folder was read
             this.inHand.add(entry.name);
             this.queue.push(entry);
           }

@@ -113,6 +113,17 @@ export class Spool {
     return entries.sort(compareEntries);
   }
 
+  /** One entry of a state folder, or undefined if it is not there (lstat: never followed). */
+  entry(state: SpoolState, name: string): SpoolEntry | undefined {
+    try {
+      const stats = lstatSync(this.path(state, name));
+      return { name, mtimeMs: stats.mtimeMs, kind: kindOf(stats.mode) };
+    } catch (error) {
+      if (errnoCode(error) === "ENOENT") return undefined;
+      throw error;
+    }
+  }
+
   /**
    * `name` if `state` has no entry of that name, else `name` with a numeric
    * suffix that is free. In failed/ the name's sidecar must be free too, so
