@@ -33,6 +33,8 @@ export class Registry {
   private readonly byId = new Map<string, Handler>();
   private readonly byEvent = new Map<string, Entry[]>();
   private readonly globbed: { entry: Entry; matchers: GlobMatcher[] }[] = [];
+  /** entriesFor() results by event id. */
+  private readonly byEventId = new Map<string, readonly Entry[]>();
 
   constructor(handlers: readonly Handler[]) {
     this.handlers = Object.freeze([...handlers]);
@@ -73,15 +75,36 @@ export class Registry {
    * priority first, then file order, then document order.
    */
   match(event: MatchableEvent): Match[] {
-    const found = new Set<Entry>(this.byEvent.get(event.event));
-    for (const { entry, matchers } of this.globbed) {
-      if (!found.has(entry) && matchers.some((m) => m(event.event))) found.add(entry);
+    return this.entriesFor(event.event).map((entry) => ({
+      handler: entry.handler,
+      when: whenHolds(entry, event.params),
+    }));
+  }
+
+  /**
+   * The entries whose `event` pattern matches an event id, in run order.
+   * They depend on the id alone and the registry never changes, so each id
+   * is worked out once: with thousands of glob handlers, testing every glob
+   * against every event made matching cost grow with the handler count.
+   */
+  private entriesFor(eventId: string): readonly Entry[] {
+    let entries = this.byEventId.get(eventId);
+    if (!entries) {
+      const found = new Set<Entry>(this.byEvent.get(eventId));
+      for (const { entry, matchers } of this.globbed) {
+        if (!found.has(entry) && matchers.some((m) => m(eventId))) found.add(entry);
+      }
+      entries = [...found].sort((a, b) => a.rank - b.rank);
+      // Bounded: ids are well-formed but arbitrary; a flood of distinct ids must not grow memory.
+      if (this.byEventId.size >= MAX_CACHED_IDS) this.byEventId.clear();
+      this.byEventId.set(eventId, entries);
     }
-    return [...found]
-      .sort((a, b) => a.rank - b.rank)
-      .map((entry) => ({ handler: entry.handler, when: whenHolds(entry, event.params) }));
+    return entries;
   }
 }
+
+/** Event ids whose matches are kept; Plesk has about a hundred. */
+const MAX_CACHED_IDS = 1024;
 
 /** Every condition must hold; a param the event lacks does not (SPEC §3). */
 function whenHolds(entry: Entry, params: Readonly<Record<string, string>>): boolean {
