@@ -17,6 +17,7 @@ import { decodeClaimed } from "./decode-claimed.js";
 import { acquireInstanceLock } from "./instance-lock.js";
 import { Intake } from "./intake.js";
 import { logPlacement, logRun, warnAboutParams } from "./log-events.js";
+import type { Origin } from "./plan-round.js";
 import { processEvent } from "./process-event.js";
 import { quarantine } from "./quarantine.js";
 import { makeRunner } from "./runner.js";
@@ -37,7 +38,7 @@ const TRANSIENT_BACKOFF_MS = 1000;
 /** A claimed file in cur/ not decoded yet, with the handler set it will run with. */
 interface ToDecode {
   readonly name: string;
-  readonly origin: "new" | "cur";
+  readonly origin: Origin;
   /** Its second parse, after the settle delay. */
   readonly second: boolean;
   readonly registry: Registry;
@@ -374,7 +375,7 @@ export class Agent {
       const timer = setTimeout(() => {
         this.settling.delete(claimed.name);
         const { name, registry } = claimed;
-        this.toDecode.push({ name, origin: "cur", second: false, registry });
+        this.toDecode.push({ name, origin: "requeued", second: false, registry });
         this.wake();
       }, TRANSIENT_BACKOFF_MS);
       this.settling.set(claimed.name, timer);

@@ -1,5 +1,6 @@
 import type { EvhEvent } from "../events/event.js";
 import type { Registry } from "../handlers/registry.js";
+import type { Origin } from "./plan-round.js";
 
 /** An event the agent took from the spool: in cur/, decoded, with its ordering key. */
 export interface ClaimedEvent {
@@ -14,8 +15,8 @@ export interface ClaimedEvent {
   readonly asciiVars: Readonly<Record<string, string>>;
   /** Domain params whose value is not a valid domain name (warned about). */
   readonly invalidDomains: readonly string[];
-  /** `cur` when it was resumed at start (left over by a previous agent). */
-  readonly origin: "new" | "cur";
+  /** `cur` when it was resumed at start (left over by a previous agent); `requeued` after an error. */
+  readonly origin: Origin;
   /** The handler set current when it was claimed (or resumed): reloads after that do not change it. */
   readonly registry: Registry;
 }

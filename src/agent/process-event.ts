@@ -48,6 +48,7 @@ export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Pr
   const { journal } = ctx;
   const round = planRound(journal.progress(claimed.name), claimed.sha, claimed.origin);
   if (round.kind === "completed") return place(claimed, [], ctx);
+  if (round.kind === "unplaced") return placeFailed(claimed, round.outcomes, ctx);
   // Checked when the event starts, not when it is read: a copy read while the first was
   // still running (the scheduler never runs both at once) must find it completed.
   const { id } = claimed.event;
@@ -113,12 +114,23 @@ async function place(
     else await spool.remove("cur", claimed.name);
     journal.forget(claimed.name);
     // A resumed event may have been killed between its sidecar and its move to failed/.
-    if (claimed.origin === "cur") await spool.removeOrphanSidecar(claimed.name);
+    if (claimed.origin !== "new") await spool.removeOrphanSidecar(claimed.name);
     const result: EventResult = { kind: "done", outcomes };
     ctx.onPlaced(claimed, result);
     return result;
   }
   await journal.end(claimed.name, claimed.sha, "failed", claimed.event.id);
+  return placeFailed(claimed, outcomes, ctx);
+}
+
+/** Moves a failed event, whose end is journaled, to failed/ with its sidecar. */
+async function placeFailed(
+  claimed: ClaimedEvent,
+  outcomes: readonly HandlerOutcome[],
+  ctx: EventContext,
+): Promise<EventResult> {
+  const { spool } = ctx;
+  const failures = outcomes.filter((o) => isFailure(o.outcome));
   const reason = failureReason(failures);
   // Sidecar first: a crash between the two leaves the event in cur/, where it is retried and placed again.
   const target = await spool.freeName("failed", claimed.name);

@@ -1,4 +1,4 @@
-import { rename, writeFile } from "node:fs/promises";
+import { rename, unlink, writeFile } from "node:fs/promises";
 import { errnoCode } from "../errors/evh-error.js";
 import type { HandlerOutcome } from "../execute/outcome.js";
 
@@ -39,6 +39,8 @@ export async function writeSidecar(file: string, sidecar: Sidecar): Promise<bool
     await writeFile(temp, `${JSON.stringify(sidecar, null, 2)}\n`, { mode: 0o600 });
   } catch (error) {
     if (errnoCode(error) === "ENAMETOOLONG") return false;
+    // A full disk leaves a partial temp file: do not let it hold on to the space it needs.
+    await unlink(temp).catch(() => undefined);
     throw error;
   }
   await rename(temp, file);

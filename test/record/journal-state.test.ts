@@ -44,6 +44,23 @@ describe("journal replay and round planning", () => {
     });
   });
 
+  it("a failed end not yet placed: placement only when requeued in-process, a retry from cur/ at start", () => {
+    const state = replay([
+      { t: "run", f: "e.json", h: "s1", o: outcome("a", "ok") },
+      { t: "run", f: "e.json", h: "s1", o: outcome("b", "failed", 3) },
+      { t: "end", f: "e.json", h: "s1", r: "failed", at: 1 },
+    ]);
+    const progress = state.events.get("e.json");
+    const requeued = planRound(progress, "s1", "requeued");
+    expect(requeued.kind).toBe("unplaced");
+    expect(requeued.kind === "unplaced" && requeued.outcomes.map((o) => o.outcome)).toEqual([
+      "ok",
+      "failed",
+    ]);
+    // At start, a retry whose claim record a crash cut off looks the same: run the failed ones.
+    expect(planRound(progress, "s1", "cur")).toMatchObject({ kind: "run", plan: ["b"] });
+  });
+
   it("a retry interrupted by a crash continues the retry, not a first run", () => {
     const state = replay([
       { t: "run", f: "e.json", h: "s1", o: outcome("a", "ok") },

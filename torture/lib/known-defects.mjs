@@ -8,8 +8,6 @@
 export const KNOWN_DEFECTS = {
   "non-utf8-name":
     "src/spool: a file in new/ whose name is not valid UTF-8 is skipped without a word, and stays in new/ forever",
-  "placement-retry":
-    "src/agent: when a failed event cannot be placed in failed/ (ENOSPC on its sidecar), the event is decoded again from cur/ and planRound takes the journaled `failed` end for a retry round: its failed handlers run again every second until placement succeeds",
   "log-after-enospc":
     "src/record: after one write error (ENOSPC) the winston file transport stops writing for good; var/log/evh.log stays cut at the failure until SIGHUP or a restart",
   "journal-enospc":
