@@ -6,7 +6,7 @@
  * is evh's own cost.
  *
  *   bare-loop.mjs --script S --concurrency C --spawner spawn|spawn-pipes|execa --ids FILE
- *       runs S once per id in FILE, prints {"startMs", "maxRssMiB", "cpuMs"} at the end;
+ *       runs S once per id in FILE, prints {"startMs", "maxRssMiB", "cpuMs", "minorFaults"} at the end;
  *   bare-loop.mjs --script S --concurrency C --watch DIR
  *       runs S for each file renamed into DIR (fs.watch), until SIGTERM: the
  *       latency floor of a Node process that reacts to inotify.
@@ -103,7 +103,13 @@ if (opt.ids) {
   await queue.drained();
   const usage = process.resourceUsage();
   const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
-  process.stdout.write(`${JSON.stringify({ startMs, maxRssMiB: usage.maxRSS / 1024, cpuMs })}\n`);
+  const figures = {
+    startMs,
+    maxRssMiB: usage.maxRSS / 1024,
+    cpuMs,
+    minorFaults: usage.minorPageFault,
+  };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
 } else if (opt.watch) {
   const watcher = watch(opt.watch, (type, name) => {
     if (type === "rename" && name?.endsWith(".json")) queue.push(name.slice(0, -5));

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { startAgent } from "./agent.mjs";
 import { onCleanup } from "./cleanup.mjs";
 import { nowMs, sleep } from "./clock.mjs";
-import { cpuMs, peakRssMiB } from "./proc.mjs";
+import { cpuMs, minorFaults, peakRssMiB } from "./proc.mjs";
 import {
   dropPaced,
   dropStaged,
@@ -48,12 +48,14 @@ export const evh = {
     const ids = stageEvents(root.spool, n);
     const agent = await startAgent(root.root);
     const cpuBefore = cpuMs(agent.pid);
+    const faultsBefore = minorFaults(agent.pid);
     const firstDrop = dropStaged(root.spool, ids);
     const starts = await waitForStarts(root.out, n);
     const figures = {
       ...throughputOf(starts, firstDrop, n),
       peakRssMiB: peakRssMiB(agent.pid),
       cpuMsPerEvent: (cpuMs(agent.pid) - cpuBefore) / n,
+      faultsPerEvent: (minorFaults(agent.pid) - faultsBefore) / n,
     };
     await agent.stop();
     return figures;
@@ -84,12 +86,13 @@ export function bareNode(spawner) {
       const text = stdoutOf(child);
       await waitExit(child);
       release();
-      const { startMs, maxRssMiB, cpuMs: loopCpuMs } = JSON.parse(text());
+      const { startMs, maxRssMiB, cpuMs: loopCpuMs, minorFaults: faults } = JSON.parse(text());
       const starts = await waitForStarts(out, n, { stallMs: 5000 });
       return {
         ...throughputOf(starts, startMs, n),
         peakRssMiB: maxRssMiB,
         cpuMsPerEvent: loopCpuMs / n,
+        faultsPerEvent: faults / n,
       };
     },
     async paced({ n, gapMs, concurrency, keep }) {

@@ -31,7 +31,7 @@ const FLAGS = {
   full: { help: "the full-size run (100k backlog, 5 repetitions, ...)", boolean: true },
   evh: { help: "path to another evh checkout's bin/evh, to compare builds" },
   "evh-node": { help: 'node flags for the agent, e.g. --evh-node="--max-semi-space-size=2"' },
-  "evh-yaml": { help: 'extra evh.yaml lines for the agent, e.g. "log: {level: warn}"' },
+  "evh-yaml": { help: 'extra evh.yaml lines, e.g. "keep_done: true" (log.level must stay info)' },
   contenders: { help: "comma-separated subset of evh,node,node-execa,xargs,incron (default all)" },
   install: { help: "apt-get install incron and strace if missing", boolean: true },
   keep: { help: "keep the temp roots (for inspection)", boolean: true },

@@ -26,6 +26,7 @@ export function renderReport(results) {
         ["first start ms", ([, r]) => num(r.firstStartMs)],
         ["peak RSS MiB", ([, r]) => num(r.peakRssMiB, 0)],
         ["CPU ms/event", ([, r]) => num(r.cpuMsPerEvent, 2)],
+        ["faults/event", ([, r]) => num(r.faultsPerEvent, 0)],
         ["missing", ([, r]) => num(r.lost, 0)],
         ["evh ÷ this", ([, r]) => `${num(evh / r.perSecond, 2)}×`],
       ]),

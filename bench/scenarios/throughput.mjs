@@ -1,7 +1,15 @@
 import { bareNode, evh, incron, xargs } from "../lib/contenders.mjs";
 import { medianOf } from "../lib/stats.mjs";
 
-const FIELDS = ["perSecond", "seconds", "firstStartMs", "peakRssMiB", "cpuMsPerEvent", "lost"];
+const FIELDS = [
+  "perSecond",
+  "seconds",
+  "firstStartMs",
+  "peakRssMiB",
+  "cpuMsPerEvent",
+  "faultsPerEvent",
+  "lost",
+];
 
 /**
  * N events renamed into new/ at once; each contender runs the same handler
