@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { onCleanup } from "./cleanup.mjs";
@@ -8,13 +8,19 @@ import { nowMs } from "./clock.mjs";
 /** The only way in to the product: the same entry point an administrator runs. */
 let evhBin = fileURLToPath(new URL("../../bin/evh", import.meta.url));
 
-/** node flags for every agent (--evh-node), e.g. V8 heap settings to try. */
-let baseNodeArgs = [];
+/** The node flags on bin/evh's shebang line: the agent as shipped runs with them. */
+function shebangFlags(bin) {
+  const first = readFileSync(bin, "utf8").split("\n", 1)[0] ?? "";
+  return first.split(/\s+/).filter((word) => word.startsWith("--"));
+}
+
+/** node flags for every agent: the shebang's, then --evh-node's (V8 heap settings to try). */
+let baseNodeArgs = shebangFlags(evhBin);
 
 /** Points the benchmark at another checkout's bin/evh (--evh), to compare two builds. */
 export function useEvh(bin = evhBin, nodeArgs = []) {
   evhBin = path.resolve(bin);
-  baseNodeArgs = nodeArgs;
+  baseNodeArgs = [...shebangFlags(evhBin), ...nodeArgs];
   const main = path.join(path.dirname(evhBin), "..", "dist", "cli", "main.js");
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   return evhBin;
