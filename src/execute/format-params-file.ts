@@ -1,4 +1,4 @@
-import iconv from "iconv-lite";
+import { encodeText } from "./charset.js";
 
 /**
  * The `EVH_PARAMS_FILE` content: one `NAME=value` line per param, in the
@@ -20,7 +20,7 @@ export function formatParamsFile(
   const text = Object.entries(params)
     .map(([name, value]) => `${name}=${escapeValue(value)}\n`)
     .join("");
-  return iconv.encode(text, encoding);
+  return encodeText(text, encoding);
 }
 
 function escapeValue(value: string): string {

@@ -1,5 +1,5 @@
-import iconv from "iconv-lite";
 import { MASK, Redactor } from "../record/redact.js";
+import { decodeText, isUtf8 } from "./charset.js";
 
 /** How much of each of stdout and stderr is kept (SPEC §4). */
 export const OUTPUT_TAIL_BYTES = 64 * 1024;
@@ -30,7 +30,10 @@ export class OutputTail {
 
   /** The kept bytes: at most `limit`, the newest ones. */
   bytes(): Buffer {
-    const all = Buffer.concat(this.chunks, this.size);
+    // Most handlers write one chunk or none: no copy for those.
+    const [only, second] = this.chunks;
+    const all =
+      only !== undefined && second === undefined ? only : Buffer.concat(this.chunks, this.size);
     return all.subarray(Math.max(0, all.length - this.limit));
   }
 
@@ -51,14 +54,14 @@ export function decodeOutput(
   encoding: string,
   secrets: readonly string[],
 ): string {
+  if (tail.total === 0) return "";
   let bytes = tail.bytes();
   if (tail.truncated && isUtf8(encoding)) {
     let skip = 0;
     while (skip < 3 && skip < bytes.length && ((bytes[skip] ?? 0) & 0xc0) === 0x80) skip++;
     bytes = bytes.subarray(skip);
   }
-  const charset = iconv.encodingExists(encoding) ? encoding : "utf-8";
-  const text = iconv.decode(bytes, charset);
+  const text = decodeText(bytes, encoding);
   const cut = tail.truncated ? secretEndAtStart(text, secrets) : 0;
   return (cut > 0 ? MASK : "") + Redactor.maskText(text.slice(cut), secrets);
 }
@@ -75,8 +78,4 @@ function secretEndAtStart(text: string, secrets: readonly string[]): number {
     }
   }
   return longest;
-}
-
-function isUtf8(encoding: string): boolean {
-  return /^utf-?8$/i.test(encoding);
 }

@@ -1,9 +1,9 @@
-import iconv from "iconv-lite";
 import { errnoCode, toError } from "../errors/evh-error.js";
 import type { EvhEvent } from "../events/event.js";
 import type { Handler } from "../handlers/handler.js";
 import type { Redactor } from "../record/redact.js";
 import { buildInvocation } from "./build-invocation.js";
+import { encodeText } from "./charset.js";
 import { hasFdHeadroom } from "./fd-headroom.js";
 import { formatParamsFile } from "./format-params-file.js";
 import { judgeRun } from "./judge-run.js";
@@ -124,7 +124,7 @@ async function tryRun(handler: Handler, event: EvhEvent, ctx: RunContext): Promi
     if ("error" in where) return notRun("failed", where.error);
 
     const stdin =
-      inv.stdinJson === undefined ? undefined : iconv.encode(inv.stdinJson, handler.encoding);
+      inv.stdinJson === undefined ? undefined : encodeText(inv.stdinJson, handler.encoding);
     // Nothing asynchronous between this check and the spawn inside superviseProcess.
     if (!hasFdHeadroom()) {
       return notRun("failed", `cannot execute ${inv.file}: too many open files (EMFILE)`, "EMFILE");

@@ -41,6 +41,10 @@ describe("decodeOutput", () => {
     expect(decodeOutput(tail, "utf-8", ["s3cret-value"])).toBe("*** and more");
   });
 
+  it("decodes no output as an empty string", () => {
+    expect(decodeOutput(new OutputTail(), "utf-8", ["s3cret-value"])).toBe("");
+  });
+
   it("leaves the start of an untruncated output alone, even when it looks like a secret's end", () => {
     const tail = new OutputTail();
     tail.push(Buffer.from("value: ok"));
