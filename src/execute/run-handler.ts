@@ -93,9 +93,6 @@ async function tryRun(handler: Handler, event: EvhEvent, ctx: RunContext): Promi
   });
   if (ctx.signal.aborted) return notRun("failed", CANCELED);
 
-  // Checked before the params file too: a file written when nothing can start may be left behind.
-  if (!hasFdHeadroom())
-    return notRun("failed", "cannot start: too many open files (EMFILE)", "EMFILE");
   const switchUser = user.uid !== ctx.agentUser.uid;
   let paramsFile: ParamsFile;
   try {
