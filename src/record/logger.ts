@@ -1,8 +1,7 @@
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { createLogger, format, type Logger, transports } from "winston";
 import type { LogLevel } from "../config/config.js";
 import { errnoCode } from "../errors/evh-error.js";
+import { LogFile } from "./log-file.js";
 
 /** Fields of the console line, in this order, when present. */
 const CONSOLE_FIELDS = [
@@ -35,12 +34,16 @@ function formatValue(value: unknown): string {
 /**
  * The agent's record (SPEC §8): one JSON object a line in the log file, and
  * readable lines on the console. `reopen()` closes and reopens the file, for
- * logrotate's SIGHUP.
+ * logrotate's SIGHUP; a file that cannot be written is reopened the same way
+ * (see LogFile), the console going on meanwhile.
  */
 export class AgentLogger {
   readonly logger: Logger;
-  private file: transports.FileTransportInstance | undefined;
+  private readonly file:
+    | { readonly log: LogFile; readonly transport: transports.StreamTransportInstance }
+    | undefined;
   private console: transports.ConsoleTransportInstance | undefined;
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly logFile: string | undefined,
@@ -60,7 +63,17 @@ export class AgentLogger {
       process.stdout.on("error", this.consoleFailed);
       process.stderr.on("error", this.consoleFailed);
     }
-    this.openFile();
+    if (logFile) {
+      const log = new LogFile(logFile, (level, message, reason) =>
+        this.logger.log(level, message, { reason }),
+      );
+      const transport = new transports.Stream({
+        stream: log.sink,
+        format: format.combine(format.timestamp(), format.json()),
+      });
+      this.file = { log, transport };
+      this.logger.add(transport);
+    }
   }
 
   /** The console is gone: the agent goes on, logging to its file only. */
@@ -73,30 +86,23 @@ export class AgentLogger {
   };
 
   reopen(): void {
-    if (this.file) {
-      this.logger.remove(this.file);
-      this.file.close?.();
-    }
-    this.openFile();
+    this.file?.log.reopen();
   }
 
   /** Flushes and closes every transport. */
   close(): Promise<void> {
-    process.stdout.off("error", this.consoleFailed);
-    process.stderr.off("error", this.consoleFailed);
-    return new Promise((resolve) => {
-      this.logger.on("finish", () => setImmediate(resolve));
-      this.logger.end();
-    });
-  }
-
-  private openFile(): void {
-    if (!this.logFile) return;
-    mkdirSync(path.dirname(this.logFile), { recursive: true, mode: 0o700 });
-    this.file = new transports.File({
-      filename: this.logFile,
-      format: format.combine(format.timestamp(), format.json()),
-    });
-    this.logger.add(this.file);
+    this.closing ??= (async () => {
+      process.stdout.off("error", this.consoleFailed);
+      process.stderr.off("error", this.consoleFailed);
+      const file = this.file;
+      await new Promise<void>((resolve) => {
+        // The file's transport finishes once the logger has handed it every line.
+        if (file) file.transport.once("finish", resolve);
+        else this.logger.once("finish", () => setImmediate(resolve));
+        this.logger.end();
+      });
+      await file?.log.close();
+    })();
+    return this.closing;
   }
 }

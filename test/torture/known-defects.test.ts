@@ -1,5 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,6 +58,15 @@ async function agentWithRecorder(config: Record<string, unknown> = {}, dir?: str
   agent = await startAgent(root);
   return { root, runs };
 }
+
+const isJson = (line: string) => {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const runsOf = (runs: string, name: string) =>
   readRuns(runs).counts.get(`${name.slice(0, -".json".length)} rec`) ?? 0;
@@ -187,10 +205,49 @@ describe.runIf(isRoot)("known defects on a full disk (it.fails until fixed)", ()
     expect(names.filter((n) => !journal.includes(`"t":"run","f":"${n}"`))).toEqual([]);
   });
 
-  it.fails("log-after-enospc: the log file resumes once space frees up", async () => {
-    const { root } = await fullDisk();
+  it("log-after-enospc: after a write error the log file is reopened, and takes lines again once space frees up", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "evh-known-disk-"));
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir]);
+    cleanups.push(() => {
+      execFileSync("umount", [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const { root } = await agentWithRecorder({}, dir);
+    writeFileSync(root.spool("tmp", "full.json"), '{"event":"t_known"}');
+    const filler = root.path("filler");
+    try {
+      writeFileSync(filler, Buffer.alloc(2 * 1024 * 1024));
+    } catch {
+      // ENOSPC: the disk is now full to the last page
+    }
+    try {
+      // The log file's last page too (blank lines), so that the agent's next line fails.
+      appendFileSync(root.logFile, "\n".repeat(64 * 1024));
+    } catch {
+      // ENOSPC
+    }
+    renameSync(root.spool("tmp", "full.json"), root.spool("new", "full.json"));
+    expect(await until(() => agent?.output().includes("cannot be written (ENOSPC)"), 5000)).toBe(
+      true,
+    );
+    expect(agent?.alive).toBe(true);
+    rmSync(filler);
+    // Reopened within the backoff (at most 5 s), it says what it missed.
+    const resumed = () => readFileSync(root.logFile, "utf8").includes("written again after ENOSPC");
+    expect(await until(resumed, 10_000)).toBe(true);
     const after = root.emit({ event: "t_known" }, "after-space.json");
-    await until(() => readFileSync(root.logFile, "utf8").includes(`"file":"${after}"`), 5000);
-    expect(readFileSync(root.logFile, "utf8")).toContain(`"file":"${after}"`);
+    const logged = () => readFileSync(root.logFile, "utf8").includes(`"file":"${after}"`);
+    expect(await until(logged, 5000)).toBe(true);
+    // Every line parses, and the retries left no descriptor of the log file behind.
+    const lines = readFileSync(root.logFile, "utf8").split("\n").filter(Boolean);
+    expect(lines.filter((l) => !isJson(l))).toEqual([]);
+    const fds = readdirSync(`/proc/${agent?.pid}/fd`).filter((fd) => {
+      try {
+        return readlinkSync(`/proc/${agent?.pid}/fd/${fd}`).startsWith(root.logFile);
+      } catch {
+        return false;
+      }
+    });
+    expect(fds).toHaveLength(1);
   });
 });
