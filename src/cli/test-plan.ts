@@ -36,8 +36,8 @@ export interface PlanInput {
   readonly redactor: Redactor;
 }
 
-/** Shown for `EVH_PARAMS_FILE` in a dry run: each run writes its own private file. */
-export const PARAMS_FILE_SHOWN = path.join(tmpdir(), "evh-params-XXXXXX", "params");
+/** Shown for `EVH_PARAMS_FILE` in a dry run: each run writes its own private file in the agent's directory. */
+export const PARAMS_FILE_SHOWN = path.join(tmpdir(), "evh-params-XXXXXX", "params-N");
 
 /**
  * The dry run of `evh test`: the agent's registry decides what matches and

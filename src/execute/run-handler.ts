@@ -97,7 +97,7 @@ async function tryRun(handler: Handler, event: EvhEvent, ctx: RunContext): Promi
   let paramsFile: ParamsFile;
   try {
     const content = formatParamsFile(event.params, handler.encoding);
-    paramsFile = await writeParamsFile(content, switchUser ? user : undefined);
+    paramsFile = writeParamsFile(content, switchUser ? user : undefined);
   } catch (error) {
     const code = errnoCode(error);
     const starved = code !== undefined && STARVED.has(code) ? code : undefined;
@@ -147,6 +147,6 @@ async function tryRun(handler: Handler, event: EvhEvent, ctx: RunContext): Promi
     const starved = end.spawnError !== undefined && STARVED.has(end.spawnError);
     return { record, starvedBy: starved ? end.spawnError : undefined };
   } finally {
-    await paramsFile.remove();
+    paramsFile.remove();
   }
 }

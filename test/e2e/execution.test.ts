@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { isProcessAlive } from "../../src/execute/process-group.js";
 import { runsIn, withMessage } from "../helpers/agent-log.js";
@@ -110,6 +111,35 @@ describe("running handlers", () => {
     expect(
       withMessage(root.logFile, "param OLD_DOMAIN_NAME is not a valid domain name"),
     ).toHaveLength(1);
+  });
+
+  test("params files live in one private directory of the agent's, gone after each run; the directory goes at stop", async () => {
+    const root = newRoot();
+    const tmp = root.path("tmp");
+    mkdirSync(tmp);
+    root.handler("params.yaml", {
+      id: "params",
+      event: "*",
+      command: [fixtureScript("params-file.sh"), root.out("params")],
+    });
+    const agent = await root.start([], { env: { TMPDIR: tmp } });
+    root.drop({ event: "client_create", params: { NEW_LOGIN_NAME: "a" } });
+    root.drop({ event: "client_create", params: { NEW_LOGIN_NAME: "b" } });
+    await waitFor(() => runsIn(root.logFile).length === 2, 10_000, "both runs");
+    // params-file.sh prints the file's mode and owner, its directory's, then its path.
+    const seen = runsIn(root.logFile).map((run) => run.stdout.split("\n"));
+    const uid = process.getuid?.();
+    for (const [file, dir] of seen) {
+      expect(file).toBe(`600 ${uid} ${process.getgid?.()}`);
+      expect(dir).toBe(`700 ${uid} ${process.getgid?.()}`);
+    }
+    const [first, second] = seen.map(([, , file = ""]) => file);
+    expect(path.dirname(first ?? "")).toBe(path.dirname(second ?? ""));
+    expect(first).not.toBe(second);
+    expect(readdirSync(tmp)).toEqual([path.basename(path.dirname(first ?? ""))]);
+    expect(readdirSync(path.dirname(first ?? ""))).toEqual([]);
+    expect(await agent.stop()).toBe(0);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   test("stdin: json gives the handler the event as JSON", async () => {

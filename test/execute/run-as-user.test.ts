@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { writeParamsFile } from "../../src/execute/params-file.js";
 import { runHandler } from "../../src/execute/run-handler.js";
 import { runWithRetry } from "../../src/execute/run-with-retry.js";
 import { lookupUser, type SystemUser } from "../../src/execute/system-users.js";
@@ -52,7 +53,7 @@ describe(`runHandler as another user${ROOT_ONLY}`, () => {
   });
 
   it.skipIf(!isRoot)(
-    "gets its params file owned by it, mode 0600, in a 0700 directory",
+    "gets its params file owned by it, mode 0600, in a directory of root's it can reach the file in but not list (0711)",
     async () => {
       const out = `${outDir}/params.txt`;
       const handler = makeHandler([script("params-file.sh"), out], { user: nobody });
@@ -65,7 +66,40 @@ describe(`runHandler as another user${ROOT_ONLY}`, () => {
       expect(readFileSync(out, "utf8")).toBe("NEW_PASSWORD=s3cret!\n");
       const [fileStat, dirStat] = record.stdout.split("\n");
       expect(fileStat).toBe(`600 ${nobody.uid} ${nobody.gid}`);
-      expect(dirStat).toBe(`700 ${nobody.uid} ${nobody.gid}`);
+      expect(dirStat).toBe("711 0 0");
+    },
+  );
+
+  it.skipIf(!isRoot)(
+    "cannot read another run's params file, list the params directories or add to them",
+    async () => {
+      const rootRun = writeParamsFile(Buffer.from("NEW_PASSWORD=root-only\n"), undefined);
+      const otherUser = writeParamsFile(Buffer.from("NEW_PASSWORD=daemon-only\n"), {
+        uid: 1,
+        gid: 1,
+      });
+      try {
+        const probe = [
+          'for f in "$1" "$2"; do cat "$f"; done',
+          'ls "$(dirname "$1")" "$(dirname "$EVH_PARAMS_FILE")"',
+          'touch "$(dirname "$EVH_PARAMS_FILE")/mine"',
+          'cat "$EVH_PARAMS_FILE"',
+        ].join("; ");
+        const handler = makeHandler(["/bin/sh", "-c", probe, "sh", rootRun.path, otherUser.path], {
+          user: nobody,
+        });
+        const record = await runHandler(
+          handler,
+          makeEvent({ NEW_LOGIN_NAME: "jdoe" }),
+          makeContext(root.varDir),
+        );
+        // Only its own file reads; everything else is refused.
+        expect(record.stdout).toBe("NEW_LOGIN_NAME=jdoe\n");
+        expect(record.stderr.match(/Permission denied/g)).toHaveLength(5);
+      } finally {
+        rootRun.remove();
+        otherUser.remove();
+      }
     },
   );
 
