@@ -19,7 +19,7 @@ import { Intake } from "./intake.js";
 import { logPlacement, logRun, warnAboutParams } from "./log-events.js";
 import type { Origin } from "./plan-round.js";
 import { processEvent } from "./process-event.js";
-import { quarantine } from "./quarantine.js";
+import { nameNotUtf8, quarantine } from "./quarantine.js";
 import { makeRunner } from "./runner.js";
 import { Scheduler } from "./scheduler.js";
 import { watchHandlers } from "./watch-handlers.js";
@@ -247,7 +247,9 @@ export class Agent {
   /** new/ → cur/, or straight to failed/ for what cannot be an event. */
   private async claim(entry: SpoolEntry): Promise<void> {
     try {
-      if (entry.kind !== "file") {
+      if (entry.raw) {
+        await this.reject(entry.name, "new", nameNotUtf8(entry.raw), entry.raw);
+      } else if (entry.kind !== "file") {
         await this.reject(
           entry.name,
           "new",
@@ -316,8 +318,13 @@ export class Agent {
     this.scheduler.add(claimed);
   }
 
-  private async reject(name: string, from: "new" | "cur", error: EventDecodeError): Promise<void> {
-    const result = await quarantine(this.spool, name, from, error);
+  private async reject(
+    name: string,
+    from: "new" | "cur",
+    error: EventDecodeError,
+    raw?: Buffer,
+  ): Promise<void> {
+    const result = await quarantine(this.spool, name, from, error, raw);
     const detail = error.detail ? `: ${error.detail}` : "";
     if ("gone" in result) return; // taken or removed meanwhile: nothing to report
     if ("placed" in result) {

@@ -90,7 +90,12 @@ export class Intake {
       void this.scan(); // EMFILE, EIO...: the scan reports it and the rescan retries
       return;
     }
-    if (!entry) return;
+    if (!entry) {
+      // Not found by its name: one that is not UTF-8 (Node gave U+FFFD for the bad bytes) is
+      // found by the scan, which lists such names by their bytes.
+      if (name.includes("\uFFFD")) void this.scan();
+      return;
+    }
     this.inHand.add(name);
     this.queue.push(entry);
     this.onFound();

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { EVENT_FILE_EXTENSIONS } from "./event.js";
 
 /** How the agent treats a name found in `spool/new/` (SPEC §2). */
@@ -28,4 +29,33 @@ export function eventFileFormat(name: string): EventFileFormat | undefined {
 export function eventIdFromFileName(name: string): string {
   const extension = EVENT_FILE_EXTENSIONS.find((ext) => name.endsWith(ext));
   return extension ? name.slice(0, -extension.length) : name;
+}
+
+/**
+ * A file name's bytes for people: valid UTF-8 as text, each other byte as
+ * `\xNN` (`b\xff.json`), so that the report shows exactly what was there.
+ */
+export function showNameBytes(bytes: Buffer): string {
+  let text = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const length = utf8Length(bytes[i] ?? 0);
+    if (length > 0 && i + length <= bytes.length && isUtf8(bytes.subarray(i, i + length))) {
+      text += bytes.toString("utf8", i, i + length);
+      i += length;
+    } else {
+      text += `\\x${(bytes[i] ?? 0).toString(16).padStart(2, "0")}`;
+      i += 1;
+    }
+  }
+  return text;
+}
+
+/** The length of the UTF-8 sequence a lead byte starts, 0 for a byte no sequence starts with. */
+function utf8Length(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
 }

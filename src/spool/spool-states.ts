@@ -6,7 +6,8 @@
  *                      ▲                    ├──▶ done        same, with keep_done
  *                      │                    └──▶ failed      bad file, or a handler failed/timeout
  *                      └──────── retry ──────────── failed
- *   new ──▶ failed      a file that is not a regular file, or an unsupported name
+ *   new ──▶ failed      a file that is not a regular file, an unsupported name, or a name
+ *                       that is not UTF-8 (placed under a UTF-8 one)
  */
 export const SPOOL_STATES = {
   tmp: "tmp",

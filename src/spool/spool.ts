@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { constants as fsConstants, lstatSync, renameSync, unlinkSync } from "node:fs";
 import { chmod, mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
@@ -11,6 +12,11 @@ export interface SpoolEntry {
   readonly mtimeMs: number;
   /** `file`, or what else it is (SPEC §2: never opened or followed). */
   readonly kind: EntryKind;
+  /**
+   * The name's bytes, set only when they are not valid UTF-8: `name` then has
+   * U+FFFD in place of the bad bytes, and the file is reachable by `raw` only.
+   */
+  readonly raw?: Buffer;
 }
 
 export type EntryKind = "file" | "symbolic link" | "directory" | "FIFO" | "socket" | "device";
@@ -75,16 +81,21 @@ export class Spool {
    * quarantined event must never be lost to a later one. Returns the name used.
    * Throws ENOENT when the source is gone (another process took it).
    */
-  async move(name: string, from: SpoolState, to: SpoolState, targetName?: string): Promise<string> {
+  async move(
+    name: string | Buffer,
+    from: SpoolState,
+    to: SpoolState,
+    targetName?: string,
+  ): Promise<string> {
     if (!canMove(from, to)) throw new Error(`spool: no transition ${from} → ${to}`);
-    const target = targetName ?? (await this.freeName(to, name));
-    renameSync(this.path(from, name), this.path(to, target));
+    const target = targetName ?? (await this.freeName(to, name.toString()));
+    renameSync(this.pathOf(from, name), this.path(to, target));
     return target;
   }
 
-  async remove(state: SpoolState, name: string): Promise<void> {
+  async remove(state: SpoolState, name: string | Buffer): Promise<void> {
     try {
-      unlinkSync(this.path(state, name));
+      unlinkSync(this.pathOf(state, name));
     } catch (error) {
       if (errnoCode(error) !== "ENOENT") throw error;
     }
@@ -93,11 +104,13 @@ export class Spool {
   /**
    * Lists a state folder in processing order: mtime, then byte order of
    * names (SPEC §5). lstat, never stat: a symlink is reported as one, not
-   * followed. Entries that vanish while listed are skipped.
+   * followed. Entries that vanish while listed are skipped. A name that is
+   * not valid UTF-8 is listed with its bytes (`raw`).
    */
   async list(state: SpoolState, skip?: (name: string) => boolean): Promise<SpoolEntry[]> {
     const names = await readdir(path.join(this.dir, state));
     const entries: SpoolEntry[] = [];
+    let rawListed = false;
     for (const name of names) {
       if (skip?.(name)) continue;
       try {
@@ -108,9 +121,35 @@ export class Spool {
         entries.push({ name, mtimeMs: stats.mtimeMs, kind: kindOf(stats.mode) });
       } catch (error) {
         if (errnoCode(error) !== "ENOENT") throw error;
+        // Node decodes bytes that are not UTF-8 to U+FFFD, so such a name is not found by its
+        // string. Only then is the folder read again as bytes: names as strings stay the rule.
+        if (!rawListed && name.includes("\uFFFD")) {
+          rawListed = true;
+          entries.push(...(await this.listNotUtf8(state, skip)));
+        }
       }
     }
     return entries.sort(compareEntries);
+  }
+
+  /** The entries of a state folder whose names are not valid UTF-8, with their bytes. */
+  private async listNotUtf8(
+    state: SpoolState,
+    skip?: (name: string) => boolean,
+  ): Promise<SpoolEntry[]> {
+    const entries: SpoolEntry[] = [];
+    for (const raw of await readdir(path.join(this.dir, state), { encoding: "buffer" })) {
+      if (isUtf8(raw)) continue;
+      const name = raw.toString("utf8");
+      if (skip?.(name)) continue;
+      try {
+        const stats = lstatSync(this.pathOf(state, raw));
+        entries.push({ name, mtimeMs: stats.mtimeMs, kind: kindOf(stats.mode), raw });
+      } catch (error) {
+        if (errnoCode(error) !== "ENOENT") throw error;
+      }
+    }
+    return entries;
   }
 
   /** One entry of a state folder, or undefined if it is not there (lstat: never followed). */
@@ -143,6 +182,15 @@ export class Spool {
         return candidate;
       }
     }
+  }
+
+  /** `path()` for a name given as a string, or as bytes when they are not UTF-8. */
+  private pathOf(state: SpoolState, name: string | Buffer): string | Buffer {
+    if (typeof name === "string") return this.path(state, name);
+    return Buffer.concat([
+      Buffer.from(`${path.join(this.dir, SPOOL_STATES[state])}${path.sep}`),
+      name,
+    ]);
   }
 
   private exists(state: SpoolState, name: string): boolean {

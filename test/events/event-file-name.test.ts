@@ -3,6 +3,7 @@ import {
   classifyEventFileName,
   eventFileFormat,
   eventIdFromFileName,
+  showNameBytes,
 } from "../../src/events/event-file-name.js";
 
 describe("classifyEventFileName", () => {
@@ -38,5 +39,18 @@ describe("eventIdFromFileName", () => {
     expect(eventIdFromFileName("1764324000000-42-ab12.json")).toBe("1764324000000-42-ab12");
     expect(eventIdFromFileName("a.b.yml")).toBe("a.b");
     expect(eventIdFromFileName("a.txt")).toBe("a.txt");
+  });
+});
+
+describe("showNameBytes", () => {
+  it("shows UTF-8 as text and every other byte as \\xNN", () => {
+    const show = (bytes: number[]) => showNameBytes(Buffer.from(bytes));
+    expect(show([0x62, 0xff, 0xfe, 0x2e, 0x6a])).toBe("b\\xff\\xfe.j");
+    expect(show([0xc3, 0xa9, 0x78])).toBe("éx");
+    // A sequence cut short, a surrogate, an overlong form, a stray continuation byte.
+    expect(show([0xe2, 0x82])).toBe("\\xe2\\x82");
+    expect(show([0xed, 0xa0, 0x80])).toBe("\\xed\\xa0\\x80");
+    expect(show([0xc0, 0xaf])).toBe("\\xc0\\xaf");
+    expect(show([0xf0, 0x9f, 0x98, 0x80, 0x80])).toBe("😀\\x80");
   });
 });

@@ -1,5 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, statSync, symlinkSync, utimesSync } from "node:fs";
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { Spool } from "../../src/spool/spool.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
@@ -42,6 +50,26 @@ describe("Spool", () => {
       "dir.json": "directory",
       "fifo.json": "FIFO",
     });
+  });
+
+  it("lists a name that is not UTF-8 by its bytes, and moves it by them under a UTF-8 name", async () => {
+    root = makeTempRoot();
+    const spool = new Spool(root.spoolDir);
+    await spool.ensure();
+    const raw = Buffer.from([0x62, 0xff, 0x2e, 0x6a, 0x73, 0x6f, 0x6e]); // b\xff.json
+    root.write("spool/new/a.json", "{}");
+    writeFileSync(Buffer.concat([Buffer.from(`${root.path("spool", "new")}/`), raw]), "{}");
+    utimesSync(root.path("spool", "new", "a.json"), 1, 1);
+    const entries = await spool.list("new");
+    expect(entries.map((e) => [e.name, e.raw])).toEqual([
+      ["a.json", undefined],
+      ["b\uFFFD.json", raw],
+    ]);
+    // Skipped by its UTF-8 form, as hidden names and names in hand are.
+    expect(await spool.list("new", (name) => name.startsWith("b"))).toHaveLength(1);
+    expect(await spool.move(raw, "new", "failed", "b\uFFFD.json")).toBe("b\uFFFD.json");
+    expect(readdirSync(root.path("spool", "new"))).toEqual(["a.json"]);
+    expect(readFileSync(root.path("spool", "failed", "b\uFFFD.json"), "utf8")).toBe("{}");
   });
 
   it("never overwrites an event of the same name when moving", async () => {

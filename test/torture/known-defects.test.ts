@@ -105,8 +105,8 @@ describe("known defects (it.fails until fixed)", () => {
     expect(kept).toContain("{first");
   });
 
-  it.fails("non-utf8-name: a file whose name is not UTF-8 does not stay in new/ for ever", async () => {
-    const { root } = await agentWithRecorder();
+  it("non-utf8-name: a file whose name is not UTF-8 goes to failed/ under a UTF-8 name, with a sidecar", async () => {
+    const { root, runs } = await agentWithRecorder();
     const name = Buffer.from([0x62, 0xff, 0xfe, 0x2e, 0x6a, 0x73, 0x6f, 0x6e]); // "b\xff\xfe.json"
     const dir = (state: string) => Buffer.from(`${root.spool(state)}/`);
     writeFileSync(Buffer.concat([dir("tmp"), name]), '{"event":"t_known"}');
@@ -114,6 +114,24 @@ describe("known defects (it.fails until fixed)", () => {
     const left = () =>
       readdirSync(root.spool("new"), { encoding: "buffer" }).some((n) => n.equals(name));
     expect(await until(() => !left(), 5000)).toBe(true);
+    const placed = "b\uFFFD\uFFFD.json";
+    expect(readFileSync(root.spool("failed", placed), "utf8")).toBe('{"event":"t_known"}');
+    expect(root.sidecar(placed)).toMatchObject({
+      reason: "file name is not valid UTF-8",
+      detail: expect.stringContaining("its bytes: b\\xff\\xfe.json"),
+    });
+    // One clear line in the log.
+    const logged = () =>
+      readFileSync(root.logFile, "utf8")
+        .split("\n")
+        .filter((l) =>
+          l.includes(`"quarantined ${placed}: file name is not valid UTF-8: its bytes:`),
+        );
+    expect(await until(() => logged().length > 0, 5000)).toBe(true);
+    expect(logged()).toHaveLength(1);
+    // The events after it run.
+    const good = root.emit({ event: "t_known" });
+    expect(await until(() => runsOf(runs, good) > 0, 5000)).toBe(true);
   });
 
   it("sidecar-temp-left: a sidecar temp file left by a kill is removed at the next start", async () => {

@@ -6,8 +6,6 @@
  * tests say "no longer reproduces", and the tag is removed.
  */
 export const KNOWN_DEFECTS = {
-  "non-utf8-name":
-    "src/spool: a file in new/ whose name is not valid UTF-8 is skipped without a word, and stays in new/ forever",
   "journal-enospc":
     "src/record: a journal batch whose write fails is dropped, never written again, while its records were already applied in memory; the agent goes on as if they were durable (a crash then re-runs handlers that were not in flight)",
 };
