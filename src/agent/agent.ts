@@ -107,6 +107,16 @@ export class Agent {
       const journal = await Journal.open(config.varDir, {
         dedupeWindowMs: config.dedupeWindowMs,
         exists: (name) => present.has(name),
+        report: (what) =>
+          what.kind === "write-failed"
+            ? log.logger.error(
+                `error writing var/journal.jsonl: ${what.error.message}; events wait, ` +
+                  "writing again every second (free space on its file system)",
+                { reason: errnoCode(what.error) ?? what.error.name },
+              )
+            : log.logger.info(
+                `var/journal.jsonl written again after ${what.attempts} attempts; events go on`,
+              ),
       });
       const handlers = new HandlerStore(config.handlersDir, currentUser(), {
         baseDir: config.root,
@@ -191,6 +201,8 @@ export class Agent {
         if ((await Promise.race([drained, graceOver])) === "timeout") {
           this.log.logger.warn("grace period over: killing running handlers");
           this.abort.abort();
+          // A journal waiting for disk space would hold the events that wait on it for ever.
+          this.journal.abandon();
           await drained;
         }
         clearTimeout(timer);

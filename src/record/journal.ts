@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { type FileHandle, mkdir, open, readFile, rename } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
 import type { HandlerOutcome } from "../execute/outcome.js";
@@ -7,12 +7,19 @@ import { type EventProgress, type JournalRecord, JournalState } from "./journal-
 
 /** Rewrite the journal once it grows past this, keeping only live progress. */
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
+/** Pause before writing a failed batch again (a full disk, an I/O error). */
+const RETRY_MS = 1000;
 
 interface Pending {
-  readonly line: string;
+  readonly records: readonly JournalRecord[];
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 }
+
+/** Tells the agent (its log) that the journal cannot be written, and when it can again. */
+export type JournalReport = (
+  event: { kind: "write-failed"; error: Error } | { kind: "recovered"; attempts: number },
+) => void;
 
 /**
  * The write-ahead journal of per-event progress (`var/journal.jsonl`), one
@@ -25,6 +32,11 @@ interface Pending {
  * while a sync is in flight are written and synced together (group commit),
  * so concurrent events share one fdatasync.
  *
+ * A batch whose write or sync fails (a full disk) is cut off the file and
+ * written again after a pause, until it succeeds: its callers wait, so no
+ * handler starts and no file is placed on the strength of a record that is
+ * not on disk. The in-memory state takes a record only once it is durable.
+ *
  * Spool renames are not fsynced: recovery does not depend on them. A rename
  * lost to power loss leaves the file in its previous folder, where replaying
  * this journal says exactly what is left to do.
@@ -33,6 +45,11 @@ export class Journal {
   private pending: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private size: number;
+  /** A failed write could not be cut off: start the next one on a fresh line. */
+  private torn = false;
+  /** Set by `abandon`: a failed batch is rejected instead of written again. */
+  private abandoned = false;
+  private wakeRetry: (() => void) | undefined;
 
   private constructor(
     private readonly file: string,
@@ -40,6 +57,7 @@ export class Journal {
     readonly state: JournalState,
     private readonly dedupeWindowMs: number,
     size: number,
+    private readonly report: JournalReport,
   ) {
     this.size = size;
   }
@@ -54,7 +72,11 @@ export class Journal {
    */
   static async open(
     varDir: string,
-    options: { dedupeWindowMs: number; exists: (name: string) => boolean },
+    options: {
+      dedupeWindowMs: number;
+      exists: (name: string) => boolean;
+      report?: JournalReport;
+    },
   ): Promise<Journal> {
     await mkdir(varDir, { recursive: true, mode: 0o700 });
     const file = path.join(varDir, "journal.jsonl");
@@ -65,7 +87,8 @@ export class Journal {
     }
     const size = await writeCompacted(file, state, options.dedupeWindowMs);
     const handle = await open(file, constants.O_WRONLY | constants.O_APPEND);
-    return new Journal(file, handle, state, options.dedupeWindowMs, size);
+    const report = options.report ?? (() => undefined);
+    return new Journal(file, handle, state, options.dedupeWindowMs, size, report);
   }
 
   progress(name: string): EventProgress | undefined {
@@ -79,16 +102,32 @@ export class Journal {
   }
 
   claim(name: string, sha: string, plan: readonly string[] | null): Promise<void> {
-    return this.append({ t: "claim", f: name, h: sha, plan });
+    return this.append([{ t: "claim", f: name, h: sha, plan }]);
   }
 
   recordRun(name: string, sha: string, outcome: HandlerOutcome): Promise<void> {
-    return this.append({ t: "run", f: name, h: sha, o: outcome });
+    return this.append([runRecord(name, sha, outcome)]);
   }
 
-  end(name: string, sha: string, result: "ok" | "failed", id: string | undefined): Promise<void> {
-    const record: JournalRecord = { t: "end", f: name, h: sha, r: result, at: Date.now() };
-    return this.append(id === undefined ? record : { ...record, id });
+  /**
+   * The round's end, with the last handler's run record when it is not
+   * journaled yet: one write and one fdatasync for both. A torn write keeps
+   * the run and loses the end, which only makes the round's placement happen
+   * again.
+   */
+  end(
+    name: string,
+    sha: string,
+    result: "ok" | "failed",
+    id: string | undefined,
+    lastRun?: HandlerOutcome,
+  ): Promise<void> {
+    const end: JournalRecord = { t: "end", f: name, h: sha, r: result, at: Date.now() };
+    const records = [
+      ...(lastRun ? [runRecord(name, sha, lastRun)] : []),
+      id === undefined ? end : { ...end, id },
+    ];
+    return this.append(records);
   }
 
   /** Drops a completed event from memory once its file is placed; the next compaction drops it on disk. */
@@ -96,15 +135,25 @@ export class Journal {
     this.state.events.delete(name);
   }
 
+  /**
+   * Stops writing failed batches again: what is still waiting is rejected
+   * (its events stay in cur/ and resume at the next start). For a shutdown
+   * whose grace period is over.
+   */
+  abandon(): void {
+    this.abandoned = true;
+    this.wakeRetry?.();
+  }
+
   async close(): Promise<void> {
+    this.abandon();
     await this.flushing;
     await this.handle.close();
   }
 
-  private append(record: JournalRecord): Promise<void> {
-    this.state.apply(record);
+  private append(records: readonly JournalRecord[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ line: `${JSON.stringify(record)}\n`, resolve, reject });
+      this.pending.push({ records, resolve, reject });
       this.flushing ??= this.flush();
     });
   }
@@ -115,6 +164,7 @@ export class Journal {
    * caller resumed from the last batch starts a new flush, never stranded.
    */
   private async flush(): Promise<void> {
+    let failures = 0;
     for (;;) {
       const batch = this.pending;
       if (batch.length === 0) {
@@ -123,16 +173,69 @@ export class Journal {
       }
       this.pending = [];
       try {
-        const text = batch.map((p) => p.line).join("");
-        await this.handle.write(text);
-        await this.handle.datasync();
-        this.size += Buffer.byteLength(text);
-        if (this.size > COMPACT_AT_BYTES) await this.compact();
-        for (const p of batch) p.resolve();
+        await this.write(batch.flatMap((p) => p.records.map((r) => `${JSON.stringify(r)}\n`)));
       } catch (error) {
-        for (const p of batch) p.reject(error as Error);
+        if (this.abandoned) {
+          for (const p of batch) p.reject(error as Error);
+          continue;
+        }
+        if (failures++ === 0) this.report({ kind: "write-failed", error: error as Error });
+        // In front of what came meanwhile: the order of records is the order of events.
+        this.pending = batch.concat(this.pending);
+        await this.pause(RETRY_MS);
+        continue;
+      }
+      if (failures > 0) this.report({ kind: "recovered", attempts: failures + 1 });
+      failures = 0;
+      for (const p of batch) for (const r of p.records) this.state.apply(r);
+      for (const p of batch) p.resolve();
+      if (this.size > COMPACT_AT_BYTES) {
+        // The appends are durable: a compaction that fails only leaves the journal long.
+        await this.compact().catch((error) => this.report({ kind: "write-failed", error }));
       }
     }
+  }
+
+  /**
+   * Appends the lines whole, then syncs. write(2) may write part of them (a
+   * disk filling up): the rest is written on. On any failure the file is cut
+   * back to its last good size, so a retry never follows half a line.
+   */
+  private async write(lines: readonly string[]): Promise<void> {
+    const bytes = Buffer.from((this.torn ? "\n" : "") + lines.join(""));
+    try {
+      let done = 0;
+      while (done < bytes.length) {
+        const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done);
+        if (bytesWritten === 0) throw new Error("journal: write(2) wrote nothing");
+        done += bytesWritten;
+      }
+      await this.handle.datasync();
+    } catch (error) {
+      try {
+        await this.handle.truncate(this.size);
+        this.torn = false;
+      } catch {
+        // The next write starts with a newline: replay skips the torn line.
+        this.torn = true;
+      }
+      throw error;
+    }
+    this.size += bytes.length;
+    this.torn = false;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeRetry = done;
+    }).finally(() => {
+      this.wakeRetry = undefined;
+    });
   }
 
   /**
@@ -145,6 +248,10 @@ export class Journal {
     await this.handle.close();
     this.handle = await open(this.file, constants.O_WRONLY | constants.O_APPEND);
   }
+}
+
+function runRecord(name: string, sha: string, outcome: HandlerOutcome): JournalRecord {
+  return { t: "run", f: name, h: sha, o: outcome };
 }
 
 async function readRecords(file: string): Promise<JournalRecord[]> {
@@ -186,9 +293,13 @@ async function writeCompacted(
   try {
     await handle.writeFile(text);
     await handle.sync();
-  } finally {
+  } catch (error) {
     await handle.close();
+    // A full disk: the old journal stays whole; do not keep the space the copy took.
+    await unlink(temp).catch(() => undefined);
+    throw error;
   }
+  await handle.close();
   await rename(temp, file);
   const dir = await open(path.dirname(file), "r");
   try {

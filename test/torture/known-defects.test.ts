@@ -26,10 +26,10 @@ import {
 
 /*
  * The defects the torture scripts found in src/agent, src/spool and
- * src/record (owned elsewhere), each reduced to its smallest reproduction
- * and marked `it.fails` until it is fixed: a fix makes the test pass, which
- * vitest reports as a failure, so the `.fails` goes together with the
- * KNOWN_DEFECTS entry of the same name in torture/lib/known-defects.mjs.
+ * src/record, each reduced to its smallest reproduction and kept as a
+ * regression test now that it is fixed. A defect found next starts here as
+ * `it.fails`, with a KNOWN_DEFECTS entry of the same name in
+ * torture/lib/known-defects.mjs; its fix turns both into plain checks.
  */
 
 const RECORD = fileURLToPath(new URL("../../torture/fixtures/record-run.sh", import.meta.url));
@@ -71,7 +71,7 @@ const isJson = (line: string) => {
 const runsOf = (runs: string, name: string) =>
   readRuns(runs).counts.get(`${name.slice(0, -".json".length)} rec`) ?? 0;
 
-describe("known defects (it.fails until fixed)", () => {
+describe("defects the torture scripts found (regressions)", () => {
   it("long-name: a bad event whose sidecar name would pass NAME_MAX leaves cur/", async () => {
     const { root } = await agentWithRecorder();
     const name = `${"b".repeat(250)}.json`;
@@ -166,7 +166,7 @@ describe("known defects (it.fails until fixed)", () => {
 });
 
 // A full disk needs a tmpfs, and mounting one needs root.
-describe.runIf(isRoot)("known defects on a full disk (it.fails until fixed)", () => {
+describe.runIf(isRoot)("defects the torture scripts found on a full disk (regressions)", () => {
   async function fullDisk() {
     const dir = mkdtempSync(path.join(tmpdir(), "evh-known-disk-"));
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir]);
@@ -217,7 +217,7 @@ describe.runIf(isRoot)("known defects on a full disk (it.fails until fixed)", ()
     expect(runsOf(runs, "fails.json")).toBe(1);
   });
 
-  it.fails("journal-enospc: every outcome the agent acted on is in the journal", async () => {
+  it("journal-enospc: every outcome the agent acted on is in the journal", async () => {
     const { root, names } = await fullDisk();
     const journal = readFileSync(root.path("var", "journal.jsonl"), "utf8");
     expect(names.filter((n) => !journal.includes(`"t":"run","f":"${n}"`))).toEqual([]);

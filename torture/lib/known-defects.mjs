@@ -5,7 +5,4 @@
  * torture tests accept it; once the defect is fixed the case passes, the
  * tests say "no longer reproduces", and the tag is removed.
  */
-export const KNOWN_DEFECTS = {
-  "journal-enospc":
-    "src/record: a journal batch whose write fails is dropped, never written again, while its records were already applied in memory; the agent goes on as if they were durable (a crash then re-runs handlers that were not in flight)",
-};
+export const KNOWN_DEFECTS = {};
