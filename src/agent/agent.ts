@@ -102,7 +102,7 @@ export class Agent {
       await spool.removeSidecarTemps();
       const present = new Set<string>();
       for (const state of ["new", "cur", "failed"] as const) {
-        for (const entry of await spool.list(state)) present.add(entry.name);
+        for (const name of await spool.names(state)) present.add(name);
       }
       const journal = await Journal.open(config.varDir, {
         dedupeWindowMs: config.dedupeWindowMs,

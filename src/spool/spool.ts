@@ -132,6 +132,15 @@ export class Spool {
     return entries.sort(compareEntries);
   }
 
+  /**
+   * The names in a state folder, unordered and not lstat-ed: enough to know
+   * what exists (the journal's replay at start), at a fraction of `list`'s
+   * cost with a backlog of 100,000 files.
+   */
+  async names(state: SpoolState): Promise<string[]> {
+    return readdir(path.join(this.dir, state));
+  }
+
   /** The entries of a state folder whose names are not valid UTF-8, with their bytes. */
   private async listNotUtf8(
     state: SpoolState,
