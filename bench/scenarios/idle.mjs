@@ -18,7 +18,7 @@ import { makeEvhRoot } from "../lib/workload.mjs";
 export async function idle(opts, { progress }) {
   const root = makeEvhRoot(opts);
   const agent = await startAgent(root.root);
-  await sleep(2000); // let start-up work (chokidar's initial scan, JIT) finish
+  await sleep(2000); // let start-up work (the first scan, JIT) finish
   const cpu0 = cpuMs(agent.pid);
   const ctx0 = contextSwitches(agent.pid);
   await sleep(opts.idleS * 1000);
