@@ -84,7 +84,3 @@ describe.runIf(isRoot)(`Journal on a full disk${ROOT_ONLY}`, () => {
     expect(journal.isDuplicate("id-a")).toBe(false);
   });
 });
-
-describe.skipIf(isRoot)("Journal on a full disk", () => {
-  it.skip(`needs a tmpfs mount${ROOT_ONLY}`, () => undefined);
-});
