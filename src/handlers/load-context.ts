@@ -49,17 +49,26 @@ export function catalogueLookup(catalogue: Catalogue, id: string): EventLookup {
 }
 
 /**
- * The same context with user lookups remembered: one load asks for each
- * name once (a miss costs a `getent` process). Not kept across loads, so a
- * user created since is found at the next reload.
+ * The same context with user lookups and program checks remembered: one load
+ * asks for each name once (a user miss costs a `getent` process; a program
+ * check a stat and an access, for each of 10,000 handlers that often share a
+ * script). Not kept across loads, so a user created or a script made
+ * executable since is found at the next reload.
  */
-export function withUserCache(ctx: LoadContext): LoadContext {
-  const cache = new Map<string, SystemUser | undefined>();
+export function withLoadCache(ctx: LoadContext): LoadContext {
+  const users = new Map<string, SystemUser | undefined>();
+  const programs = new Map<string, string | undefined>();
   return {
     ...ctx,
     lookupUser(nameOrUid) {
-      if (!cache.has(nameOrUid)) cache.set(nameOrUid, ctx.lookupUser(nameOrUid));
-      return cache.get(nameOrUid);
+      if (!users.has(nameOrUid)) users.set(nameOrUid, ctx.lookupUser(nameOrUid));
+      return users.get(nameOrUid);
+    },
+    programCheck(program, cwd) {
+      // NUL cannot occur in a path: the pair is unambiguous.
+      const key = `${cwd}\0${program}`;
+      if (!programs.has(key)) programs.set(key, ctx.programCheck(program, cwd));
+      return programs.get(key);
     },
   };
 }

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { errnoCode, toError } from "../errors/evh-error.js";
 import type { Diagnostic, Handler } from "./handler.js";
-import { type LoadContext, withUserCache } from "./load-context.js";
+import { type LoadContext, withLoadCache } from "./load-context.js";
 import { parseHandlerFile } from "./parse-handler-file.js";
 import { modeText, readHandlerFile } from "./read-handler-file.js";
 
@@ -51,7 +51,7 @@ export function loadHandlerDir(
   context: LoadContext,
   previous?: ReadonlyMap<string, FileState>,
 ): LoadResult {
-  const ctx = withUserCache(context);
+  const ctx = withLoadCache(context);
   const root = path.resolve(dir);
   const listing = listHandlerFiles(root);
   if ("error" in listing) {
