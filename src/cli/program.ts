@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import type { EvhConfig } from "../config/config.js";
 import { type ConfigSources, resolveConfig } from "../config/resolve-config.js";
@@ -35,6 +36,7 @@ export function configFor(
 export function makeProgram(): Command {
   const program = new Command("evh")
     .description("Run scripts when control-panel events happen (a crash-safe Plesk Event Manager)")
+    .version(packageVersion(), "-V, --version", "print the evh version")
     .exitOverride()
     .configureOutput({
       writeErr: (text) => process.stderr.write(text),
@@ -47,6 +49,12 @@ export function makeProgram(): Command {
         ),
     });
   return program;
+}
+
+/** The version in evh's package.json (dist/cli/ → ../../package.json). */
+function packageVersion(): string {
+  const file = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
 
 /** Commander's "unknown command 'lst'\n(Did you mean list?)" as one line. */

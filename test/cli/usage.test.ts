@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { runEvh } from "../helpers/evh-process.js";
@@ -28,6 +29,17 @@ describe("evh usage", () => {
     const one = await runEvh(["status", "--help"]);
     expect(one.code).toBe(0);
     expect(one.stdout).toContain("--root <dir>");
+  });
+
+  it("prints the package's version with --version and -V, exit 0", async () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+    ) as { version: string };
+    for (const flag of ["--version", "-V"]) {
+      const result = await runEvh([flag]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(`${version}\n`);
+    }
   });
 
   it("gives every command --help, --root and --config", async () => {
