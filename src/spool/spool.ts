@@ -108,7 +108,10 @@ export class Spool {
    * not valid UTF-8 is listed with its bytes (`raw`).
    */
   async list(state: SpoolState, skip?: (name: string) => boolean): Promise<SpoolEntry[]> {
-    const names = await readdir(path.join(this.dir, state));
+    const dir = path.join(this.dir, SPOOL_STATES[state]);
+    const names = await readdir(dir);
+    // Names from readdir hold no `/`: a concatenation, not a path.join per file (100,000 of them).
+    const prefix = `${dir}${path.sep}`;
     const entries: SpoolEntry[] = [];
     let rawListed = false;
     for (const name of names) {
@@ -117,7 +120,7 @@ export class Spool {
         // Synchronous on purpose: an lstat takes microseconds, while an awaited one costs a
         // thread-pool round trip; with a backlog of 100,000 files that is seconds before the
         // first event can start.
-        const stats = lstatSync(this.path(state, name));
+        const stats = lstatSync(prefix + name);
         entries.push({ name, mtimeMs: stats.mtimeMs, kind: kindOf(stats.mode) });
       } catch (error) {
         if (errnoCode(error) !== "ENOENT") throw error;
