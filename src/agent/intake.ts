@@ -1,6 +1,7 @@
 import { type FSWatcher, watch } from "node:fs";
 import { classifyEventFileName } from "../events/decode-event-file.js";
 import type { Spool, SpoolEntry } from "../spool/spool.js";
+import { Fifo } from "./fifo.js";
 
 /**
  * Finds event files in spool/new/. The watcher only nudges; a periodic rescan
@@ -9,7 +10,7 @@ import type { Spool, SpoolEntry } from "../spool/spool.js";
  * yet, in mtime then name order, after those already queued: arrival order.
  */
 export class Intake {
-  private readonly queue: SpoolEntry[] = [];
+  private readonly queue = new Fifo<SpoolEntry>();
   /**
    * Names in new/ that are queued or being claimed: a rescan must not queue
    * them again. A name leaves only when its claim is over (`release`): a scan
@@ -53,7 +54,7 @@ export class Intake {
   }
 
   get size(): number {
-    return this.queue.length;
+    return this.queue.size;
   }
 
   /** The next entry to claim, in arrival order; `release` it once the claim is over. */
