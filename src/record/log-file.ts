@@ -27,14 +27,17 @@ export type LogFileReport = (level: "error" | "info", message: string, reason: s
  * is closed, lines are dropped here while the console still gets them, and the
  * same `reopen()` runs again after 1 s, 2 s, 4 s, then every 5 s. A reopen
  * after an error first writes one line saying since when the file misses
- * lines; only once that line is written does the file take lines again.
+ * lines; lines logged after it follow it, and the file counts as writable
+ * again once it is written.
  */
 export class LogFile {
   /** What the logger's transport writes to: it never fails and never waits on a broken file. */
   readonly sink = new Writable({
     decodeStrings: false,
     write: (line: string, _encoding, done) => {
-      this.stream?.write(line);
+      // While a reopened file's first line is on its way, later lines follow it on the same
+      // stream, in order; if that write fails, they are lost with it, as they would be anyway.
+      (this.stream ?? this.probing)?.write(line);
       done();
     },
   });
