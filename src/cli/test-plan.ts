@@ -1,7 +1,7 @@
-import { tmpdir } from "node:os";
 import path from "node:path";
 import type { EvhEvent } from "../events/event.js";
 import { buildInvocation, type Invocation } from "../execute/build-invocation.js";
+import { paramsBaseDir } from "../execute/params-base-dir.js";
 import { rootLockRefusal } from "../execute/root-lock.js";
 import type { SystemUser } from "../execute/system-users.js";
 import { resolveWorkingDir } from "../execute/working-dir.js";
@@ -37,7 +37,7 @@ export interface PlanInput {
 }
 
 /** Shown for `EVH_PARAMS_FILE` in a dry run: each run writes its own private file in the agent's directory. */
-export const PARAMS_FILE_SHOWN = path.join(tmpdir(), "evh-params-XXXXXX", "params-N");
+export const PARAMS_FILE_SHOWN = path.join(paramsBaseDir(), "evh-params-XXXXXX", "params-N");
 
 /**
  * The dry run of `evh test`: the agent's registry decides what matches and

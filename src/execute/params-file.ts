@@ -1,6 +1,7 @@
 import { closeSync, constants, fchownSync, openSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
+import { paramsBaseDir } from "./params-base-dir.js";
 import { PrivateDir } from "./private-dir.js";
 
 /** A written `EVH_PARAMS_FILE`, to be removed once the run is over. */
@@ -30,8 +31,8 @@ export interface ParamsFile {
  * created through a directory that is not the agent's, and after it, so a
  * directory swapped in between is caught before anything is written.
  */
-const own = new PrivateDir("evh-params-", 0o700);
-const shared = new PrivateDir("evh-params-users-", 0o711);
+const own = new PrivateDir("evh-params-", 0o700, paramsBaseDir);
+const shared = new PrivateDir("evh-params-users-", 0o711, paramsBaseDir);
 
 /** The files written and not yet removed, so that an exit does not leave them behind. */
 const live = new Set<string>();

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 /**
- * A directory of this process under the temp dir, made with mkdtemp when
+ * A directory of this process under a base (the temp dir), made with mkdtemp when
  * first needed and kept for the life of the process, so that a run costs a
  * file in it rather than a directory of its own.
  *
@@ -19,19 +19,21 @@ export class PrivateDir {
   private made: { readonly path: string; readonly dev: number; readonly ino: number } | undefined;
 
   /**
-   * @param prefix of the directory's name under the temp dir
+   * @param prefix of the directory's name under the base
    * @param mode exact, whatever the umask: 0700, or 0711 for a directory
    *   other users may reach a file in (by name) but not list or write
    */
   constructor(
     private readonly prefix: string,
     private readonly mode: number,
+    /** Where to make it, asked each time one is made. @defaultValue the temp directory */
+    private readonly base: () => string = tmpdir,
   ) {}
 
   /** The directory's path, made (again) when there is none that passes the check. */
   ensure(): string {
     if (this.made !== undefined && this.isIntact()) return this.made.path;
-    const dir = mkdtempSync(path.join(tmpdir(), this.prefix));
+    const dir = mkdtempSync(path.join(this.base(), this.prefix));
     // Ours alone until the chmod: mkdtemp makes it 0700 and new, in a sticky directory.
     chmodSync(dir, this.mode);
     const stats = lstatSync(dir);

@@ -122,7 +122,8 @@ describe("running handlers", () => {
       event: "*",
       command: [fixtureScript("params-file.sh"), root.out("params")],
     });
-    const agent = await root.start([], { env: { TMPDIR: tmp } });
+    // As under systemd's RuntimeDirectory=: the first choice for the params files' directory.
+    const agent = await root.start([], { env: { RUNTIME_DIRECTORY: tmp } });
     root.drop({ event: "client_create", params: { NEW_LOGIN_NAME: "a" } });
     root.drop({ event: "client_create", params: { NEW_LOGIN_NAME: "b" } });
     await waitFor(() => runsIn(root.logFile).length === 2, 10_000, "both runs");
