@@ -1,4 +1,12 @@
-import { chmodSync, lstatSync, mkdtempSync, rmdirSync, type Stats } from "node:fs";
+import {
+  chmodSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  rmdirSync,
+  rmSync,
+  type Stats,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -14,6 +22,12 @@ import path from "node:path";
  * one of the same name. {@link ensure} checks before each use (one lstat)
  * and makes a new one when the check fails; a leftover of another process
  * is never used, since each process makes its own.
+ *
+ * Its name carries the pid of the process that made it
+ * (`<prefix><pid>-XXXXXX`): before making its first one, a process removes
+ * those of its user whose process is gone. An agent killed with `kill -9`
+ * leaves its params files (which can hold passwords) behind; the next start
+ * takes them away.
  */
 export class PrivateDir {
   private made: { readonly path: string; readonly dev: number; readonly ino: number } | undefined;
@@ -30,10 +44,17 @@ export class PrivateDir {
     private readonly base: () => string = tmpdir,
   ) {}
 
+  private swept = false;
+
   /** The directory's path, made (again) when there is none that passes the check. */
   ensure(): string {
     if (this.made !== undefined && this.isIntact()) return this.made.path;
-    const dir = mkdtempSync(path.join(this.base(), this.prefix));
+    const base = this.base();
+    if (!this.swept) {
+      this.swept = true;
+      removeLeftovers(base, this.prefix);
+    }
+    const dir = mkdtempSync(path.join(base, `${this.prefix}${process.pid}-`));
     // Ours alone until the chmod: mkdtemp makes it 0700 and new, in a sticky directory.
     chmodSync(dir, this.mode);
     const stats = lstatSync(dir);
@@ -78,5 +99,43 @@ export class PrivateDir {
       // Not empty (a run still going), or gone: left as it is.
     }
     this.made = undefined;
+  }
+}
+
+/**
+ * Removes the directories under `base` named `<prefix><pid>-XXXXXX` that are
+ * real directories of this user and whose pid is not a live process (or is
+ * this process's: it has made none yet). A live pid of another user
+ * (EPERM) keeps its directory. Never throws.
+ */
+function removeLeftovers(base: string, prefix: string): void {
+  const pattern = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\d+)-[^-/]{6}$`);
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (!Number.isSafeInteger(pid) || pid <= 0) continue;
+    if (pid !== process.pid && isAlive(pid)) continue;
+    const dir = path.join(base, name);
+    try {
+      const stats = lstatSync(dir);
+      if (!stats.isDirectory() || stats.uid !== process.geteuid?.()) continue;
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Gone meanwhile, or not ours to remove: left as it is.
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
