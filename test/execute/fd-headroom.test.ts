@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   countFdsByListing,
@@ -8,24 +8,10 @@ import {
   parseOpenFilesLimit,
   probeFdHeadroom,
 } from "../../src/execute/fd-headroom.js";
+import { HeldDescriptors } from "../helpers/descriptors.js";
 
-let held: number[] = [];
-afterEach(() => {
-  for (const fd of held) closeSync(fd);
-  held = [];
-});
-
-/** Opens /dev/null until the process has no file descriptor left (EMFILE), then frees `spare`. */
-function exhaustDescriptors(spare: number): void {
-  for (;;) {
-    try {
-      held.push(openSync("/dev/null", "r"));
-    } catch {
-      for (const fd of held.splice(held.length - spare)) closeSync(fd);
-      return;
-    }
-  }
-}
+const held = new HeldDescriptors();
+afterEach(() => held.release());
 
 describe("parseOpenFilesLimit", () => {
   const limits = (soft: string) =>
@@ -53,27 +39,27 @@ describe("hasFdHeadroom", () => {
     // readdirSync's own descriptor is in its listing.
     expect(openFdCount()).toBe(readdirSync("/proc/self/fd").length - 1);
     expect(countFdsByListing()).toBe(readdirSync("/proc/self/fd").length - 1);
-    held.push(openSync("/dev/null", "r"));
+    held.open();
     expect(openFdCount()).toBe(readdirSync("/proc/self/fd").length - 1);
   });
 
   // Linux 6.2 and later; older kernels report 0 and the listing is used.
   it.skipIf(countFdsBySize() === 0)("counts by the size of /proc/self/fd as by listing it", () => {
     expect(countFdsBySize()).toBe(countFdsByListing());
-    held.push(openSync("/dev/null", "r"));
+    held.open();
     expect(countFdsBySize()).toBe(countFdsByListing());
   });
 
   it("says yes with exactly n descriptors free and no with one fewer, as opening them does", () => {
-    exhaustDescriptors(10);
+    held.exhaust(10);
     expect([hasFdHeadroom(10), probeFdHeadroom(10)]).toEqual([true, true]);
     expect([hasFdHeadroom(11), probeFdHeadroom(11)]).toEqual([false, false]);
-    closeSync(held.pop() ?? -1);
+    held.closeOne();
     expect([hasFdHeadroom(11), probeFdHeadroom(11)]).toEqual([true, true]);
   });
 
   it("says no when no descriptor is left at all", () => {
-    exhaustDescriptors(0);
+    held.exhaust(0);
     expect([hasFdHeadroom(1), probeFdHeadroom(1)]).toEqual([false, false]);
   });
 });

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Journal, type JournalReport } from "../../src/record/journal.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
+import { outcome } from "../helpers/outcome.js";
 
 /*
  * A journal on a real, full file system: a 1 MiB tmpfs filled to the last
@@ -17,13 +18,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const ok = (handler: string) => ({
-  handler,
-  outcome: "ok" as const,
-  exit_code: 0,
-  signal: null,
-  attempts: 1,
-});
+const ok = (handler: string) => outcome(handler);
 
 async function journalOnFullDisk() {
   const dir = mkdtempSync(path.join(tmpdir(), "evh-journal-disk-"));

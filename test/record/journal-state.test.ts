@@ -1,19 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planRound } from "../../src/agent/plan-round.js";
-import type { HandlerOutcome } from "../../src/execute/outcome.js";
 import { type JournalRecord, JournalState } from "../../src/record/journal-state.js";
-
-const outcome = (
-  handler: string,
-  o: HandlerOutcome["outcome"],
-  exit: number | null = 0,
-): HandlerOutcome => ({
-  handler,
-  outcome: o,
-  exit_code: exit,
-  signal: null,
-  attempts: 1,
-});
+import { outcome } from "../helpers/outcome.js";
 
 function replay(records: JournalRecord[]): JournalState {
   const state = new JournalState();

@@ -1,18 +1,13 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { Journal } from "../../src/record/journal.js";
+import { outcome } from "../helpers/outcome.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 
 let root: TempRoot;
 afterEach(() => root?.cleanup());
 
-const ok = (handler: string) => ({
-  handler,
-  outcome: "ok" as const,
-  exit_code: 0,
-  signal: null,
-  attempts: 1,
-});
+const ok = (handler: string) => outcome(handler);
 
 describe("Journal", () => {
   it("persists progress across a reopen, and compacts away events that are gone", async () => {
