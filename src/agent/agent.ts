@@ -16,7 +16,7 @@ import type { ClaimedEvent } from "./claimed-event.js";
 import { decodeClaimed } from "./decode-claimed.js";
 import { acquireInstanceLock } from "./instance-lock.js";
 import { Intake } from "./intake.js";
-import { logPlacement, logRun, warnAboutParams } from "./log-events.js";
+import { logJournal, logPlacement, logRun, warnAboutParams } from "./log-events.js";
 import type { Origin } from "./plan-round.js";
 import { processEvent } from "./process-event.js";
 import { nameNotUtf8, quarantine } from "./quarantine.js";
@@ -107,16 +107,7 @@ export class Agent {
       const journal = await Journal.open(config.varDir, {
         dedupeWindowMs: config.dedupeWindowMs,
         exists: (name) => present.has(name),
-        report: (what) =>
-          what.kind === "write-failed"
-            ? log.logger.error(
-                `error writing var/journal.jsonl: ${what.error.message}; events wait, ` +
-                  "writing again every second (free space on its file system)",
-                { reason: errnoCode(what.error) ?? what.error.name },
-              )
-            : log.logger.info(
-                `var/journal.jsonl written again after ${what.attempts} attempts; events go on`,
-              ),
+        report: logJournal(log.logger),
       });
       const handlers = new HandlerStore(config.handlersDir, currentUser(), {
         baseDir: config.root,

@@ -1,6 +1,8 @@
 import type { Logger } from "winston";
+import { errnoCode } from "../errors/evh-error.js";
 import type { Catalogue } from "../events/catalogue.js";
 import { isCanceled, type RunRecord } from "../execute/outcome.js";
+import type { JournalReport } from "../record/journal.js";
 import type { ClaimedEvent } from "./claimed-event.js";
 import type { EventResult } from "./process-event.js";
 
@@ -64,4 +66,19 @@ export function warnAboutParams(logger: Logger, claimed: ClaimedEvent, catalogue
   for (const name of claimed.invalidDomains) {
     logger.warn(`param ${name} is not a valid domain name; no ${name}_ASCII is passed`, base);
   }
+}
+
+/** What the journal says of itself when it cannot be written, and when it can again. */
+export function logJournal(logger: Logger): JournalReport {
+  return (what) => {
+    if (what.kind === "write-failed") {
+      logger.error(
+        `error writing var/journal.jsonl: ${what.error.message}; events wait, ` +
+          "writing again every second (free space on its file system)",
+        { reason: errnoCode(what.error) ?? what.error.name },
+      );
+    } else {
+      logger.info(`var/journal.jsonl written again after ${what.attempts} attempts; events go on`);
+    }
+  };
 }
