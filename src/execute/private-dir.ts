@@ -109,7 +109,6 @@ export class PrivateDir {
  * (EPERM) keeps its directory. Never throws.
  */
 function removeLeftovers(base: string, prefix: string): void {
-  const pattern = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\d+)-[^-/]{6}$`);
   let names: string[];
   try {
     names = readdirSync(base);
@@ -117,7 +116,8 @@ function removeLeftovers(base: string, prefix: string): void {
     return;
   }
   for (const name of names) {
-    const pid = Number(pattern.exec(name)?.[1]);
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-[^-/]{6}$/.exec(name.slice(prefix.length))?.[1]);
     if (!Number.isSafeInteger(pid) || pid <= 0) continue;
     if (pid !== process.pid && isAlive(pid)) continue;
     const dir = path.join(base, name);
