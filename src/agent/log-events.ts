@@ -71,14 +71,36 @@ export function warnAboutParams(logger: Logger, claimed: ClaimedEvent, catalogue
 /** What the journal says of itself when it cannot be written, and when it can again. */
 export function logJournal(logger: Logger): JournalReport {
   return (what) => {
-    if (what.kind === "write-failed") {
-      logger.error(
-        `error writing var/journal.jsonl: ${what.error.message}; events wait, ` +
-          "writing again every second (free space on its file system)",
-        { reason: errnoCode(what.error) ?? what.error.name },
-      );
-    } else {
-      logger.info(`var/journal.jsonl written again after ${what.attempts} attempts; events go on`);
+    switch (what.kind) {
+      case "write-failed":
+        logger.error(
+          `error writing var/journal.jsonl: ${what.error.message}; events wait, ` +
+            "writing again every second (free space on its file system)",
+          { reason: errnoCode(what.error) ?? what.error.name },
+        );
+        break;
+      case "recovered":
+        logger.info(
+          `var/journal.jsonl written again after ${what.attempts} attempts; events go on`,
+        );
+        break;
+      case "skipped":
+        logger.warn(
+          `var/journal.jsonl:${what.line}: not a journal record (${what.reason}); skipped`,
+          { line: what.line },
+        );
+        break;
+      case "skipped-total":
+        logger.warn(
+          `var/journal.jsonl: ${what.count} malformed records skipped; the events they ` +
+            "belonged to may run a handler again (at-least-once)",
+          { skipped: what.count },
+        );
+        break;
+      default: {
+        const never: never = what;
+        throw new Error(`unknown journal report ${JSON.stringify(never)}`);
+      }
     }
   };
 }

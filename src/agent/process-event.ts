@@ -1,3 +1,4 @@
+import { lstatSync } from "node:fs";
 import type { EvhConfig } from "../config/config.js";
 import type { HandlerOutcome, RunRecord } from "../execute/outcome.js";
 import { isFailure } from "../execute/outcome.js";
@@ -46,7 +47,8 @@ export type EventResult =
  */
 export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Promise<EventResult> {
   const { journal } = ctx;
-  const round = planRound(journal.progress(claimed.name), claimed.sha, claimed.origin);
+  await followRename(claimed, ctx);
+  const round = planRound(journal.progress(claimed.name, claimed.sha), claimed.sha, claimed.origin);
   if (round.kind === "completed") return place(claimed, [], ctx);
   if (round.kind === "unplaced") return placeFailed(claimed, round.outcomes, ctx);
   // Checked when the event starts, not when it is read: a copy read while the first was
@@ -54,7 +56,7 @@ export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Pr
   const { id } = claimed.event;
   if (id !== undefined && journal.isDuplicate(id)) {
     await ctx.spool.remove("cur", claimed.name);
-    journal.forget(claimed.name);
+    journal.forget(claimed.name, claimed.sha);
     const result: EventResult = { kind: "duplicate", id };
     ctx.onPlaced(claimed, result);
     return result;
@@ -105,6 +107,22 @@ export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Pr
   return place(claimed, outcomes, ctx, unjournaled);
 }
 
+/**
+ * A failed event that comes back under another name than the one it failed
+ * under (`evh retry` into a taken name in new/, a claim into a taken name in
+ * cur/, a crash between a rename's journal record and the rename): the
+ * journal's `mv` carries its progress over, when exactly one failed event
+ * with the same bytes is no longer in the spool under its own name.
+ */
+async function followRename(claimed: ClaimedEvent, ctx: EventContext): Promise<void> {
+  const { journal, spool } = ctx;
+  if (journal.progress(claimed.name, claimed.sha)) return;
+  const from = journal.renamedFrom(claimed.name, claimed.sha, (name) =>
+    (["new", "cur", "failed"] as const).every((state) => !present(spool.path(state, name))),
+  );
+  if (from !== undefined) await journal.rename(from, claimed.sha, claimed.name);
+}
+
 /** A failure with attempts to spare: the retry loop ended early, so this is not the final word. */
 function retriesLeft(handler: Handler, outcome: HandlerOutcome): boolean {
   return isFailure(outcome.outcome) && outcome.attempts < 1 + handler.retry.attempts;
@@ -123,7 +141,7 @@ async function place(
     await journal.end(name, sha, "ok", claimed.event.id, lastRun);
     if (config.keepDone) await spool.move(claimed.name, "cur", "done");
     else await spool.remove("cur", claimed.name);
-    journal.forget(claimed.name);
+    journal.forget(name, sha);
     // A resumed event may have been killed between its sidecar and its move to failed/.
     if (claimed.origin !== "new") await spool.removeOrphanSidecar(claimed.name);
     const result: EventResult = { kind: "done", outcomes };
@@ -145,6 +163,8 @@ async function placeFailed(
   const reason = failureReason(failures);
   // Sidecar first: a crash between the two leaves the event in cur/, where it is retried and placed again.
   const target = await spool.freeName("failed", claimed.name);
+  // Its progress follows it to the new name, so that `evh retry` of it runs only what failed.
+  if (target !== claimed.name) await ctx.journal.rename(claimed.name, claimed.sha, target);
   // A name too long for the suffix gets no sidecar; the log has the reason.
   await writeSidecar(spool.path("failed", sidecarName(target)), {
     reason,
@@ -174,4 +194,13 @@ function describe(o: HandlerOutcome): string {
       ? `exit ${o.exit_code}`
       : "could not start";
   return `handler ${o.handler} failed: ${how}${attempts}`;
+}
+
+function present(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }

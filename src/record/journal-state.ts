@@ -1,11 +1,16 @@
 import type { HandlerOutcome } from "../execute/outcome.js";
+import type { JournalRecord } from "./journal-record.js";
+
+export type { JournalRecord } from "./journal-record.js";
 
 /**
  * The agent's per-event progress, rebuilt by replaying the journal. Pure: no
  * I/O here, so replay is tested exhaustively on its own.
  *
- * An event is known by its spool file name plus a hash of its bytes, so a
- * different event that happens to reuse a name starts afresh.
+ * An event is known by its spool file name together with a hash of its
+ * bytes: a different event that reuses a name (one after the other, or both
+ * in failed/ at once) has progress of its own, and the agent's own renames
+ * (`mv` records) carry an event's progress to its new name.
  */
 export interface EventProgress {
   readonly sha: string;
@@ -19,28 +24,20 @@ export interface EventProgress {
   ended: "ok" | "failed" | undefined;
 }
 
-export type JournalRecord =
-  /** A round starts: a first run (plan null) or a retry of the listed handlers. */
-  | { t: "claim"; f: string; h: string; plan: readonly string[] | null }
-  /** One handler's final outcome (after its retries) in the current round. */
-  | { t: "run"; f: string; h: string; o: HandlerOutcome }
-  /** The round ended; `id` feeds the dedupe window when it ended ok. */
-  | { t: "end"; f: string; h: string; r: "ok" | "failed"; id?: string; at: number }
-  /** Compaction's summary of one event. */
-  | {
-      t: "snap";
-      f: string;
-      h: string;
-      outcomes: HandlerOutcome[];
-      plan: readonly string[] | null;
-      done: string[];
-      ended?: "ok" | "failed";
-    }
-  /** Compaction's summary of one completed `id`. */
-  | { t: "dedupe"; id: string; at: number };
+/** The state's key for one event: names hold no NUL byte, so the pair is unambiguous. */
+function keyOf(name: string, sha: string): string {
+  return `${name}\0${sha}`;
+}
+
+function nameOf(key: string): string {
+  return key.slice(0, key.indexOf("\0"));
+}
 
 export class JournalState {
-  readonly events = new Map<string, EventProgress>();
+  /** Progress by event (name and hash). */
+  private readonly events = new Map<string, EventProgress>();
+  /** Keys by hash: finding a renamed event must not scan every event for every claim. */
+  private readonly bySha = new Map<string, Set<string>>();
   /** Completed producer ids → completion time (ms). */
   readonly completedIds = new Map<string, number>();
 
@@ -66,8 +63,16 @@ export class JournalState {
           this.completedIds.set(record.id, record.at);
         break;
       }
+      case "mv": {
+        const from = keyOf(record.f, record.h);
+        const entry = this.events.get(from);
+        if (!entry) break;
+        this.delete(from);
+        this.set(keyOf(record.to, record.h), entry);
+        break;
+      }
       case "snap":
-        this.events.set(record.f, {
+        this.set(keyOf(record.f, record.h), {
           sha: record.h,
           outcomes: new Map(record.outcomes.map((o) => [o.handler, o])),
           plan: record.plan,
@@ -83,20 +88,56 @@ export class JournalState {
     }
   }
 
+  /** The progress of the event named `name` whose bytes hash to `sha`. */
+  progress(name: string, sha: string): EventProgress | undefined {
+    return this.events.get(keyOf(name, sha));
+  }
+
+  /**
+   * The name of the one event with these bytes that failed under another
+   * name that is gone (`gone` says so): the same event, renamed on its way
+   * back (`evh retry` into a taken name, a claim into a taken name in cur/),
+   * or left in cur/ by a crash between its `mv` record and the rename.
+   * Undefined when none, or when several could be meant.
+   */
+  renamedFrom(name: string, sha: string, gone: (name: string) => boolean): string | undefined {
+    let found: string | undefined;
+    for (const key of this.bySha.get(sha) ?? []) {
+      if (this.events.get(key)?.ended !== "failed") continue;
+      const other = nameOf(key);
+      if (other === name || !gone(other)) continue;
+      if (found !== undefined) return undefined;
+      found = other;
+    }
+    return found;
+  }
+
+  forget(name: string, sha: string): void {
+    this.delete(keyOf(name, sha));
+  }
+
+  /** Drops the progress of events whose file is gone from the spool. */
+  keepOnly(exists: (name: string) => boolean): void {
+    for (const key of [...this.events.keys()]) {
+      if (!exists(nameOf(key))) this.delete(key);
+    }
+  }
+
+  /** How many events have progress. */
+  get size(): number {
+    return this.events.size;
+  }
+
   /** The records that rebuild the live part of this state: what compaction writes. */
-  snapshot(
-    keep: (name: string, progress: EventProgress) => boolean,
-    dedupeSince: number,
-  ): JournalRecord[] {
+  snapshot(dedupeSince: number): JournalRecord[] {
     const records: JournalRecord[] = [];
     for (const [id, at] of this.completedIds) {
       if (at >= dedupeSince) records.push({ t: "dedupe", id, at });
     }
-    for (const [f, p] of this.events) {
-      if (!keep(f, p)) continue;
+    for (const [key, p] of this.events) {
       const snap: JournalRecord = {
         t: "snap",
-        f,
+        f: nameOf(key),
         h: p.sha,
         outcomes: [...p.outcomes.values()],
         plan: p.plan,
@@ -107,10 +148,10 @@ export class JournalState {
     return records;
   }
 
-  /** The entry for `name`, replaced by a fresh one when the bytes differ (a new event, same name). */
   private entry(name: string, sha: string): EventProgress {
-    const existing = this.events.get(name);
-    if (existing && existing.sha === sha) return existing;
+    const key = keyOf(name, sha);
+    const existing = this.events.get(key);
+    if (existing) return existing;
     const fresh: EventProgress = {
       sha,
       outcomes: new Map(),
@@ -118,8 +159,24 @@ export class JournalState {
       done: new Set(),
       ended: undefined,
     };
-    this.events.set(name, fresh);
+    this.set(key, fresh);
     return fresh;
+  }
+
+  private set(key: string, progress: EventProgress): void {
+    this.events.set(key, progress);
+    const keys = this.bySha.get(progress.sha);
+    if (keys) keys.add(key);
+    else this.bySha.set(progress.sha, new Set([key]));
+  }
+
+  private delete(key: string): void {
+    const progress = this.events.get(key);
+    if (!progress) return;
+    this.events.delete(key);
+    const keys = this.bySha.get(progress.sha);
+    keys?.delete(key);
+    if (keys?.size === 0) this.bySha.delete(progress.sha);
   }
 }
 

@@ -1,12 +1,15 @@
 import { constants } from "node:fs";
-import { type FileHandle, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
 import type { HandlerOutcome } from "../execute/outcome.js";
-import { type EventProgress, type JournalRecord, JournalState } from "./journal-state.js";
+import { checkRecord, type JournalRecord } from "./journal-record.js";
+import { type EventProgress, JournalState } from "./journal-state.js";
 
 /** Rewrite the journal once it grows past this, keeping only live progress. */
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
+/** Lines of a damaged journal named one by one in the log at start; the rest are counted. */
+const MAX_SKIP_REPORTS = 10;
 /** Pause before writing a failed batch again (a full disk, an I/O error). */
 const RETRY_MS = 1000;
 
@@ -18,7 +21,12 @@ interface Pending {
 
 /** Tells the agent (its log) that the journal cannot be written, and when it can again. */
 export type JournalReport = (
-  event: { kind: "write-failed"; error: Error } | { kind: "recovered"; attempts: number },
+  event:
+    | { kind: "write-failed"; error: Error }
+    | { kind: "recovered"; attempts: number }
+    /** A line at start that is not a record (torn, or of the wrong shape): skipped. */
+    | { kind: "skipped"; line: number; reason: string }
+    | { kind: "skipped-total"; count: number },
 ) => void;
 
 /**
@@ -81,18 +89,24 @@ export class Journal {
     await mkdir(varDir, { recursive: true, mode: 0o700 });
     const file = path.join(varDir, "journal.jsonl");
     const state = new JournalState();
-    for (const record of await readRecords(file)) state.apply(record);
-    for (const name of state.events.keys()) {
-      if (!options.exists(name)) state.events.delete(name);
-    }
-    const size = await writeCompacted(file, state, options.dedupeWindowMs);
-    const handle = await open(file, constants.O_WRONLY | constants.O_APPEND);
     const report = options.report ?? (() => undefined);
+    const { records, skipped } = await readRecords(file);
+    for (const record of records) state.apply(record);
+    for (const s of skipped.slice(0, MAX_SKIP_REPORTS)) report({ kind: "skipped", ...s });
+    if (skipped.length > 0) report({ kind: "skipped-total", count: skipped.length });
+    state.keepOnly(options.exists);
+    const size = await writeCompacted(file, state, options.dedupeWindowMs);
+    const handle = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
     return new Journal(file, handle, state, options.dedupeWindowMs, size, report);
   }
 
-  progress(name: string): EventProgress | undefined {
-    return this.state.events.get(name);
+  progress(name: string, sha: string): EventProgress | undefined {
+    return this.state.progress(name, sha);
+  }
+
+  /** See JournalState.renamedFrom. */
+  renamedFrom(name: string, sha: string, gone: (name: string) => boolean): string | undefined {
+    return this.state.renamedFrom(name, sha, gone);
   }
 
   /** Whether an event with producer id `id` completed within the dedupe window. */
@@ -103,6 +117,11 @@ export class Journal {
 
   claim(name: string, sha: string, plan: readonly string[] | null): Promise<void> {
     return this.append([{ t: "claim", f: name, h: sha, plan }]);
+  }
+
+  /** The event takes a new name (journaled before the rename): its progress follows it. */
+  rename(name: string, sha: string, to: string): Promise<void> {
+    return this.append([{ t: "mv", f: name, h: sha, to }]);
   }
 
   recordRun(name: string, sha: string, outcome: HandlerOutcome): Promise<void> {
@@ -131,8 +150,8 @@ export class Journal {
   }
 
   /** Drops a completed event from memory once its file is placed; the next compaction drops it on disk. */
-  forget(name: string): void {
-    this.state.events.delete(name);
+  forget(name: string, sha: string): void {
+    this.state.forget(name, sha);
   }
 
   /**
@@ -246,7 +265,10 @@ export class Journal {
   private async compact(): Promise<void> {
     this.size = await writeCompacted(this.file, this.state, this.dedupeWindowMs);
     await this.handle.close();
-    this.handle = await open(this.file, constants.O_WRONLY | constants.O_APPEND);
+    this.handle = await open(
+      this.file,
+      constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW,
+    );
   }
 }
 
@@ -254,24 +276,44 @@ function runRecord(name: string, sha: string, outcome: HandlerOutcome): JournalR
   return { t: "run", f: name, h: sha, o: outcome };
 }
 
-async function readRecords(file: string): Promise<JournalRecord[]> {
+/**
+ * The journal's records, and the lines that are not one. A torn last line
+ * (a crash mid-write) was never acknowledged, so nothing relied on it; a
+ * line of the wrong shape is skipped too: losing one record at worst runs
+ * a handler again (at-least-once), while refusing to start runs nothing.
+ */
+async function readRecords(
+  file: string,
+): Promise<{ records: JournalRecord[]; skipped: { line: number; reason: string }[] }> {
+  const records: JournalRecord[] = [];
+  const skipped: { line: number; reason: string }[] = [];
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      text = await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
-    if (errnoCode(error) === "ENOENT") return [];
+    if (errnoCode(error) === "ENOENT") return { records, skipped };
     throw error;
   }
-  const records: JournalRecord[] = [];
-  for (const line of text.split("\n")) {
-    if (!line) continue;
+  const lines = text.split("\n");
+  lines.forEach((line, index) => {
+    if (!line) return;
+    let value: unknown;
     try {
-      records.push(JSON.parse(line) as JournalRecord);
+      value = JSON.parse(line);
     } catch {
-      // A torn last line from a crash mid-write: the record was never acknowledged, so nothing relied on it.
+      skipped.push({ line: index + 1, reason: "not JSON (a torn line?)" });
+      return;
     }
-  }
-  return records;
+    const checked = checkRecord(value);
+    if (typeof checked === "string") skipped.push({ line: index + 1, reason: checked });
+    else records.push(checked);
+  });
+  return { records, skipped };
 }
 
 /**
@@ -285,11 +327,20 @@ async function writeCompacted(
   dedupeWindowMs: number,
 ): Promise<number> {
   const text = state
-    .snapshot(() => true, Date.now() - dedupeWindowMs)
+    .snapshot(Date.now() - dedupeWindowMs)
     .map((r) => `${JSON.stringify(r)}\n`)
     .join("");
   const temp = `${file}.tmp`;
-  const handle = await open(temp, "w", 0o600);
+  // Exclusively, never through a link: a stale copy (a crash mid-compaction) or a link someone
+  // planted goes first, and O_EXCL|O_NOFOLLOW refuses anything that reappears meanwhile.
+  await unlink(temp).catch((error: unknown) => {
+    if (errnoCode(error) !== "ENOENT") throw error;
+  });
+  const handle = await open(
+    temp,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    0o600,
+  );
   try {
     await handle.writeFile(text);
     await handle.sync();

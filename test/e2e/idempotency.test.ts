@@ -1,8 +1,9 @@
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { waitForLog, withMessage } from "../helpers/agent-log.js";
+import { readLog, waitForLog, withMessage } from "../helpers/agent-log.js";
 import { eventIdOf } from "../helpers/drop-event.js";
 import { type E2eRoot, useE2eRoots } from "../helpers/e2e-root.js";
+import { runEvh } from "../helpers/evh-process.js";
 import { fixtureScript } from "../helpers/fixture-script.js";
 import { waitFor } from "../helpers/wait-for.js";
 
@@ -90,5 +91,53 @@ describe("idempotency and retry", () => {
     ]);
     expect(root.files("failed")).toEqual([]);
     expect(withMessage(root.logFile, "event failed")).toHaveLength(1);
+  });
+
+  test("two events of one name that collide in failed/ keep their own progress: retry --all runs only the failed handler of each", async () => {
+    const root = newRoot();
+    root.handler("10-handlers.yaml", [recorder(root, "fine"), recorder(root, "flaky", 3)]);
+    let agent = await root.start();
+    root.drop({ event: "client_create", id: "one" }, "same.json");
+    await waitFor(() => root.files("failed").length === 2, 10_000, "the first one in failed/");
+    root.drop({ event: "client_create", id: "two" }, "same.json");
+    await waitFor(() => root.files("failed").length === 4, 10_000, "the second one in failed/");
+    const first = ["one fine 1", "one flaky 1", "two fine 1", "two flaky 1"];
+    expect(root.lines("runs")).toEqual(first);
+    // Across a restart: the journal is replayed and compacted in between.
+    expect(await agent.stop()).toBe(0);
+    agent = await root.start();
+
+    const retried = await runEvh(["retry", "--all", "--root", root.dir]);
+    expect(retried.code).toBe(0);
+    await waitFor(
+      () => withMessage(root.logFile, "event failed").length === 4,
+      15_000,
+      "both retries to fail again",
+    );
+    expect(root.lines("runs").slice(0, 4)).toEqual(first);
+    expect(root.lines("runs").slice(4).sort()).toEqual(["one flaky 1", "two flaky 1"]);
+  });
+
+  test("malformed journal records are skipped and logged with their line; the agent starts", async () => {
+    const root = newRoot();
+    root.handler("record.yaml", recorder(root, "record"));
+    root.write(
+      "var/journal.jsonl",
+      ["null", '{"t":"zzz"}', '{"t":"run","f":"a.json","h":"s","o":7}', '{"t":"end"'].join("\n"),
+      0o600,
+    );
+    await root.start();
+    const name = root.drop({ event: "client_create" });
+    await eventDone(root, name);
+    const skipped = readLog(root.logFile)
+      .filter((e) => e.message.includes("not a journal record"))
+      .map((e) => e.message);
+    expect(skipped).toEqual([
+      "var/journal.jsonl:1: not a journal record (not a JSON object (null)); skipped",
+      'var/journal.jsonl:2: not a journal record (unknown record type "zzz"); skipped',
+      "var/journal.jsonl:3: not a journal record (run needs o (a handler outcome)); skipped",
+      "var/journal.jsonl:4: not a journal record (not JSON (a torn line?)); skipped",
+    ]);
+    expect(withMessage(root.logFile, "4 malformed records skipped")).toHaveLength(1);
   });
 });

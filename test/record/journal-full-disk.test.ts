@@ -58,12 +58,12 @@ describe.runIf(isRoot)(`Journal on a full disk${ROOT_ONLY}`, () => {
     const append = journal.recordRun("a.json", "s1", ok("h1"));
     expect(await settled(append)).toBe("pending");
     // Not acted on in memory either: nothing may rely on a record that is not on disk.
-    expect(journal.progress("a.json")).toBeUndefined();
+    expect(journal.progress("a.json", "s1")).toBeUndefined();
     expect(reports[0]?.kind).toBe("write-failed");
 
     rmSync(filler);
     await append;
-    expect(journal.progress("a.json")?.done.has("h1")).toBe(true);
+    expect(journal.progress("a.json", "s1")?.done.has("h1")).toBe(true);
     expect(reports.at(-1)?.kind).toBe("recovered");
     const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
     // Whole lines only: no torn half of a failed attempt before the good one.

@@ -12,7 +12,7 @@ function replay(records: JournalRecord[]): JournalState {
 describe("journal replay and round planning", () => {
   it("a crash mid-round resumes it, skipping handlers that reached an outcome", () => {
     const state = replay([{ t: "run", f: "e.json", h: "s1", o: outcome("a", "ok") }]);
-    const round = planRound(state.events.get("e.json"), "s1", "cur");
+    const round = planRound(state.progress("e.json", "s1"), "s1", "cur");
     expect(round).toMatchObject({ kind: "run", plan: null, claim: false });
     expect(round.kind === "run" && [...(round.progress?.done ?? [])]).toEqual(["a"]);
   });
@@ -25,7 +25,7 @@ describe("journal replay and round planning", () => {
       { t: "run", f: "e.json", h: "s1", o: outcome("d", "refused", null) },
       { t: "end", f: "e.json", h: "s1", r: "failed", at: 1 },
     ]);
-    expect(planRound(state.events.get("e.json"), "s1", "new")).toMatchObject({
+    expect(planRound(state.progress("e.json", "s1"), "s1", "new")).toMatchObject({
       kind: "run",
       plan: ["b", "c"],
       claim: true,
@@ -38,7 +38,7 @@ describe("journal replay and round planning", () => {
       { t: "run", f: "e.json", h: "s1", o: outcome("b", "failed", 3) },
       { t: "end", f: "e.json", h: "s1", r: "failed", at: 1 },
     ]);
-    const progress = state.events.get("e.json");
+    const progress = state.progress("e.json", "s1");
     const requeued = planRound(progress, "s1", "requeued");
     expect(requeued.kind).toBe("unplaced");
     expect(requeued.kind === "unplaced" && requeued.outcomes.map((o) => o.outcome)).toEqual([
@@ -58,7 +58,7 @@ describe("journal replay and round planning", () => {
       { t: "claim", f: "e.json", h: "s1", plan: ["b", "c"] },
       { t: "run", f: "e.json", h: "s1", o: outcome("b", "ok") },
     ]);
-    const progress = state.events.get("e.json");
+    const progress = state.progress("e.json", "s1");
     const round = planRound(progress, "s1", "cur");
     expect(round).toMatchObject({ kind: "run", plan: ["b", "c"], claim: false });
     expect([...(progress?.done ?? [])]).toEqual(["b"]);
@@ -70,14 +70,52 @@ describe("journal replay and round planning", () => {
       { t: "run", f: "e.json", h: "s1", o: outcome("a", "failed", 1) },
       { t: "end", f: "e.json", h: "s1", r: "failed", at: 1 },
     ]);
-    expect(planRound(state.events.get("e.json"), "s2", "new")).toMatchObject({
+    expect(planRound(state.progress("e.json", "s1"), "s2", "new")).toMatchObject({
       kind: "run",
       plan: null,
       claim: false,
     });
     state.apply({ t: "run", f: "e.json", h: "s2", o: outcome("a", "ok") });
-    expect(state.events.get("e.json")?.outcomes.get("a")?.outcome).toBe("ok");
-    expect(state.events.get("e.json")?.ended).toBeUndefined();
+    expect(state.progress("e.json", "s2")?.outcomes.get("a")?.outcome).toBe("ok");
+    expect(state.progress("e.json", "s2")?.ended).toBeUndefined();
+    // The first event keeps its own progress: the second one did not replace it.
+    expect(state.progress("e.json", "s1")?.outcomes.get("a")?.outcome).toBe("failed");
+    expect(state.progress("e.json", "s1")?.ended).toBe("failed");
+  });
+
+  it("two events of one name keep their own progress, and a rename carries it along", () => {
+    const state = replay([
+      { t: "run", f: "e.json", h: "s1", o: outcome("a", "ok") },
+      { t: "run", f: "e.json", h: "s1", o: outcome("b", "failed", 1) },
+      { t: "end", f: "e.json", h: "s1", r: "failed", at: 1 },
+      { t: "run", f: "e.json", h: "s2", o: outcome("a", "ok") },
+      { t: "run", f: "e.json", h: "s2", o: outcome("b", "failed", 1) },
+      { t: "end", f: "e.json", h: "s2", r: "failed", at: 2 },
+      // The second one collides in failed/ and is placed as e.1.json.
+      { t: "mv", f: "e.json", h: "s2", to: "e.1.json" },
+    ]);
+    expect(state.progress("e.json", "s2")).toBeUndefined();
+    expect(planRound(state.progress("e.json", "s1"), "s1", "new")).toMatchObject({ plan: ["b"] });
+    expect(planRound(state.progress("e.1.json", "s2"), "s2", "new")).toMatchObject({
+      plan: ["b"],
+    });
+    const copy = replay(state.snapshot(0));
+    expect(copy.progress("e.1.json", "s2")).toEqual(state.progress("e.1.json", "s2"));
+  });
+
+  it("finds a failed event that came back under another name, only when unambiguous", () => {
+    const state = replay([
+      { t: "end", f: "a.json", h: "s1", r: "failed", at: 1 },
+      { t: "end", f: "b.json", h: "s2", r: "failed", at: 1 },
+      { t: "end", f: "c.json", h: "s2", r: "failed", at: 1 },
+      { t: "end", f: "d.json", h: "s3", r: "ok", at: 1 },
+    ]);
+    const gone = () => true;
+    expect(state.renamedFrom("a.1.json", "s1", gone)).toBe("a.json");
+    // Still in the spool under its own name: a copy, not the same event.
+    expect(state.renamedFrom("a.1.json", "s1", () => false)).toBeUndefined();
+    expect(state.renamedFrom("x.json", "s2", gone)).toBeUndefined();
+    expect(state.renamedFrom("x.json", "s3", gone)).toBeUndefined();
   });
 
   it("an event ended ok and still in cur/ only needs its placement", () => {
@@ -85,8 +123,8 @@ describe("journal replay and round planning", () => {
       { t: "run", f: "e.json", h: "s1", o: outcome("a", "ok") },
       { t: "end", f: "e.json", h: "s1", r: "ok", id: "order-7", at: 1000 },
     ]);
-    expect(planRound(state.events.get("e.json"), "s1", "cur")).toEqual({ kind: "completed" });
-    expect(planRound(state.events.get("e.json"), "s1", "new")).toMatchObject({
+    expect(planRound(state.progress("e.json", "s1"), "s1", "cur")).toEqual({ kind: "completed" });
+    expect(planRound(state.progress("e.json", "s1"), "s1", "new")).toMatchObject({
       kind: "run",
       plan: null,
     });
@@ -102,8 +140,8 @@ describe("journal replay and round planning", () => {
       { t: "end", f: "old.json", h: "s9", r: "ok", id: "old", at: 10 },
       { t: "end", f: "new.json", h: "s8", r: "ok", id: "recent", at: 500 },
     ]);
-    const copy = replay(state.snapshot(() => true, 100));
-    expect(copy.events.get("e.json")).toEqual(state.events.get("e.json"));
+    const copy = replay(state.snapshot(100));
+    expect(copy.progress("e.json", "s1")).toEqual(state.progress("e.json", "s1"));
     expect([...copy.completedIds.keys()]).toEqual(["recent"]);
   });
 });
