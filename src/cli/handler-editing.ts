@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import type { EvhConfig } from "../config/config.js";
 import { errnoCode, HandlerNotFoundError } from "../errors/evh-error.js";
@@ -103,19 +103,25 @@ export async function deleteHandler(config: EvhConfig, id: string): Promise<{ fi
 
 /**
  * As root the agent refuses every file of a handlers.d/ that group or others
- * can write (SPEC §3): a file written there would never run. The loader says
- * so only about files that exist, so an empty directory is checked here.
+ * can write, or that someone other than root owns (SPEC §3): a file written
+ * there would never run. The loader says so only about files that exist, so
+ * an empty directory is checked here.
  */
 function refuseOpenDirectory(config: EvhConfig, loaded: LoadedHandlers): void {
   if (loaded.agentUser.uid !== 0) return;
-  let mode: number;
+  let stats: Stats;
   try {
-    mode = statSync(config.handlersDir).mode;
+    stats = statSync(config.handlersDir);
   } catch {
     return; // created by the write, 0755
   }
-  if ((mode & 0o022) === 0) return;
   const dir = displayPath(config.handlersDir);
+  if (stats.uid !== 0) {
+    throw new CommandError(
+      `${dir} is owned by uid ${stats.uid}, not root, so the agent (as root) refuses every handler file in it; fix: chown root ${config.handlersDir}`,
+    );
+  }
+  if ((stats.mode & 0o022) === 0) return;
   throw new CommandError(
     `${dir} is writable by group or others, so the agent (as root) refuses every handler file in it; fix: chmod go-w ${config.handlersDir}`,
   );

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import { errnoCode, toError } from "../errors/evh-error.js";
 import type { Diagnostic, Handler } from "./handler.js";
@@ -69,7 +69,9 @@ export function loadHandlerDir(
   const diagnostics: Diagnostic[] = listing.missing
     ? [warning(root, `handlers directory ${root} does not exist; no handlers loaded`)]
     : [];
-  const dirRefusal = ctx.agentIsRoot ? directoryProblem(root) : undefined;
+  const dirRefusal = ctx.agentIsRoot
+    ? directoryProblem(root, (uid) => ctx.lookupUser(String(uid))?.name)
+    : undefined;
   const parsed = listing.names.map((name, fileIndex) => {
     const file = path.join(root, name);
     const fresh = dirRefusal
@@ -233,15 +235,28 @@ function listHandlerFiles(dir: string): Listing {
   }
 }
 
-/** A handlers directory others can write lets them add or replace files: nothing in it is trusted. */
-function directoryProblem(dir: string): string | undefined {
+/**
+ * A handlers directory that someone other than root owns or can write lets
+ * them add, hide or replace files (the owner can chmod it at will): nothing
+ * in it is trusted.
+ */
+function directoryProblem(
+  dir: string,
+  userName: (uid: number) => string | undefined,
+): string | undefined {
+  let stats: Stats;
   try {
-    const stats = statSync(dir);
-    if ((stats.mode & 0o022) === 0) return undefined;
-    return `refused: the directory ${dir} is writable by group or others (mode ${modeText(stats)}); as root, evh loads only handler files that nobody but root can change (fix: chmod go-w ${dir})`;
+    stats = statSync(dir);
   } catch {
     return undefined;
   }
+  const why = "as root, evh loads only handler files that nobody but root can change";
+  if (stats.uid !== 0) {
+    const who = userName(stats.uid);
+    return `refused: the directory ${dir} is owned by uid ${stats.uid}${who ? ` (${who})` : ""}, not root; ${why} (fix: chown root ${dir})`;
+  }
+  if ((stats.mode & 0o022) === 0) return undefined;
+  return `refused: the directory ${dir} is writable by group or others (mode ${modeText(stats)}); ${why} (fix: chmod go-w ${dir})`;
 }
 
 function isError(d: Diagnostic): boolean {

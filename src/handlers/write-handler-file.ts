@@ -1,16 +1,26 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, rename, unlink } from "node:fs/promises";
+import { constants, type Stats } from "node:fs";
+import { link, lstat, mkdir, open, rename, unlink } from "node:fs/promises";
 import path from "node:path";
+import { errnoCode } from "../errors/evh-error.js";
 
-/** Handler files are readable by all and writable by their owner only (root when root: SPEC §3). */
-export const HANDLER_FILE_MODE = 0o644;
+/**
+ * New handler files are private to their owner (root when root: SPEC §3): a
+ * command may hold a token, and the agent needs no one else to read them.
+ */
+export const HANDLER_FILE_MODE = 0o600;
+
+/** The temp file is ours alone: created here, never an existing file or a link someone planted. */
+const EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /**
  * Writes a handler file atomically: the text goes to a hidden temp file in
  * the same directory (the loader and the agent's watcher ignore names
- * starting with `.`), is fsynced and given mode 0644, then takes the final
- * name in one step, and the directory is fsynced. A running agent therefore
- * sees the old file or the new one, never half of one.
+ * starting with `.`), created exclusively, is fsynced and given its mode,
+ * then takes the final name in one step, and the directory is fsynced. A
+ * running agent therefore sees the old file or the new one, never half of
+ * one. A new file is 0600; a file replaced keeps the mode and owner the
+ * administrator gave it (a `chmod 600` is not undone by `evh update`).
  *
  * With `replace: false` the final step is link(2), which fails with EEXIST
  * instead of replacing a file that appeared meanwhile; with `replace: true`
@@ -27,11 +37,20 @@ export async function writeHandlerFile(
     dir,
     `.${path.basename(file)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`,
   );
-  const handle = await open(temp, "wx", HANDLER_FILE_MODE);
+  const existing = options.replace ? await regularFile(file) : undefined;
+  const handle = await open(temp, EXCLUSIVE, HANDLER_FILE_MODE);
   try {
     await handle.writeFile(text, "utf8");
-    // The umask may have taken bits away; group- or world-writable would be refused under root.
-    await handle.chmod(HANDLER_FILE_MODE);
+    if (existing) {
+      // Before the mode: chown clears set-id bits.
+      if (existing.uid !== process.geteuid?.() || existing.gid !== process.getegid?.()) {
+        await handle.chown(existing.uid, existing.gid);
+      }
+      await handle.chmod(existing.mode & 0o7777);
+    } else {
+      // Set explicitly: the umask only takes bits away, and these are the ones wanted.
+      await handle.chmod(HANDLER_FILE_MODE);
+    }
     await handle.sync();
     await handle.close();
     if (options.replace) {
@@ -46,6 +65,17 @@ export async function writeHandlerFile(
     throw error;
   }
   await syncDir(dir);
+}
+
+/** The file's stats when it is a regular file (not a link, not missing): whose mode and owner to keep. */
+async function regularFile(file: string): Promise<Stats | undefined> {
+  try {
+    const stats = await lstat(file);
+    return stats.isFile() ? stats : undefined;
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return undefined;
+    throw error;
+  }
 }
 
 /** Removes a handler file and makes the removal durable. */

@@ -1,7 +1,8 @@
-import { chmodSync, statSync } from "node:fs";
+import { chmodSync, chownSync, statSync } from "node:fs";
 import { userInfo } from "node:os";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { lookupUser } from "../../src/execute/system-users.js";
 import { startAgent } from "../helpers/evh-process.js";
 import { fixtureScript } from "../helpers/fixture-script.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
@@ -10,9 +11,11 @@ import { errorLine, useCliRoots } from "./cli-root.js";
 
 const newRoot = useCliRoots();
 const me = userInfo().username;
+const nobodyUid = () => lookupUser("nobody")?.uid ?? 65534;
+const nobodyGid = () => lookupUser("nobody")?.gid ?? 65534;
 
 describe("evh create", () => {
-  it("writes handlers.d/<id>.yaml (mode 0644) that the agent's loader accepts, and prints the id", async () => {
+  it("writes handlers.d/<id>.yaml (mode 0600) that the agent's loader accepts, and prints the id", async () => {
     const root = newRoot();
     const command = `/bin/echo '<new_login_name>' "two words" it\\'s`;
     const r = await root.evh(
@@ -31,7 +34,7 @@ describe("evh create", () => {
     expect(r).toEqual({ code: 0, stdout: "client_create-1\n", stderr: "" });
     expect(root.names("handlers.d")).toEqual(["client_create-1.yaml"]);
     const file = root.path("handlers.d", "client_create-1.yaml");
-    expect(statSync(file).mode & 0o777).toBe(0o644);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(parse(root.read("handlers.d/client_create-1.yaml"))).toEqual({
       id: "client_create-1",
       event: "client_create",
@@ -63,6 +66,20 @@ describe("evh create", () => {
       expect(r.code).toBe(1);
       expect(errorLine(r)).toBe(
         `evh: handlers.d is writable by group or others, so the agent (as root) refuses every handler file in it; fix: chmod go-w ${root.handlersDir}`,
+      );
+      expect(root.names("handlers.d")).toEqual([]);
+    },
+  );
+
+  it.skipIf(!isRoot)(
+    `refuses to write into a handlers.d/ another user owns, which the agent would refuse${ROOT_ONLY}`,
+    async () => {
+      const root = newRoot();
+      chownSync(root.handlersDir, nobodyUid(), 0);
+      const r = await root.evh("create", "--event", "client_create", "--command", "/bin/true");
+      expect(r.code).toBe(1);
+      expect(errorLine(r)).toBe(
+        `evh: handlers.d is owned by uid ${nobodyUid()}, not root, so the agent (as root) refuses every handler file in it; fix: chown root ${root.handlersDir}`,
       );
       expect(root.names("handlers.d")).toEqual([]);
     },
@@ -205,6 +222,18 @@ describe("evh create", () => {
 });
 
 describe("evh update", () => {
+  it("keeps the mode the administrator gave the file (and its group, as root)", async () => {
+    const root = newRoot();
+    await root.evh("create", "--event", "client_create", "--command", "/bin/true", "--id", "h1");
+    const file = root.path("handlers.d", "h1.yaml");
+    chmodSync(file, 0o640);
+    if (isRoot) chownSync(file, 0, nobodyGid());
+    expect((await root.evh("update", "h1", "--priority", "10")).code).toBe(0);
+    expect(statSync(file).mode & 0o7777).toBe(0o640);
+    if (isRoot) expect(statSync(file).gid).toBe(nobodyGid());
+    expect(parse(root.read("handlers.d/h1.yaml"))).toMatchObject({ priority: 10 });
+  });
+
   it("changes only the given keys of a handler evh created, keeping the rest", async () => {
     const root = newRoot();
     await root.evh("create", "--event", "client_create", "--command", "/bin/true", "--id", "h1");

@@ -1,5 +1,6 @@
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { lookupUser } from "../../src/execute/system-users.js";
 import { runEvh } from "../helpers/evh-process.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
 import { type CliRoot, errorLine, useCliRoots } from "./cli-root.js";
@@ -87,6 +88,24 @@ handlers.d/20-broken.yaml:4: error: unknown key "comand" (did you mean "command"
 });
 
 describe("evh validate", () => {
+  it.skipIf(!isRoot)(
+    `refuses every file of a handlers.d/ that another user owns${ROOT_ONLY}`,
+    async () => {
+      const root = newRoot();
+      root.write("handlers.d/a.yaml", "id: a\nevent: client_create\ncommand: /bin/true\n");
+      root.write("handlers.d/b.yaml", "id: b\nevent: client_create\ncommand: /bin/true\n");
+      const nobody = lookupUser("nobody")?.uid ?? 65534;
+      chownSync(root.handlersDir, nobody, 0);
+      const r = await root.evh("validate");
+      expect(r.code).toBe(1);
+      const why = `refused: the directory ${root.handlersDir} is owned by uid ${nobody} (nobody), not root; as root, evh loads only handler files that nobody but root can change (fix: chown root ${root.handlersDir})`;
+      expect(r.stdout.trim().split("\n")).toEqual([
+        `handlers.d/a.yaml:1: error: ${why}`,
+        `handlers.d/b.yaml:1: error: ${why}`,
+      ]);
+    },
+  );
+
   it("prints every error and warning as file:line: severity: message and exits 1 on an error", async () => {
     const root = newRoot();
     populate(root);

@@ -55,6 +55,20 @@ describe("handler files as root, like cron", () => {
     },
   );
 
+  it.skipIf(!isRoot)(`refuses every file when another user owns the directory${ROOT_ONLY}`, () => {
+    root.write("handlers.d/a.yaml", doc(root, "a"));
+    root.write("handlers.d/b.yaml", doc(root, "b"));
+    // 0755: only its owner can change it, but that owner is not root.
+    chownSync(root.handlersDir, nobody(), 0);
+    const result = asRoot();
+    const why = `refused: the directory ${root.handlersDir} is owned by uid ${nobody()} (nobody), not root; ${WHY} (fix: chown root ${root.handlersDir})`;
+    expect(printed(root, result)).toEqual([
+      `handlers.d/a.yaml:1: error: ${why}`,
+      `handlers.d/b.yaml:1: error: ${why}`,
+    ]);
+    expect(result.handlers).toEqual([]);
+  });
+
   it.skipIf(!isRoot)(`refuses a symlink into a directory others can write${ROOT_ONLY}`, () => {
     mkdirSync(root.path("shared"), { mode: 0o777 });
     chmodSync(root.path("shared"), 0o777);
