@@ -94,7 +94,7 @@ export class Agent {
 
   /** Takes the instance lock, prepares the spool, loads handlers, resumes cur/ and starts the loop. */
   static async start(config: EvhConfig, log: AgentLogger): Promise<Agent> {
-    const releaseLock = await acquireInstanceLock(config.varDir);
+    const releaseLock = await acquireInstanceLock(config.spoolDir);
     let agent: Agent | undefined;
     try {
       const spool = new Spool(config.spoolDir);

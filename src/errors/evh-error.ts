@@ -43,15 +43,29 @@ export class UsageError extends EvhError {
   readonly code = "USAGE";
 }
 
-/** Another agent holds the instance lock of this root. */
+/** Another agent holds the instance lock of this spool (SPEC §5). */
 export class AgentRunningError extends EvhError {
   readonly code = "AGENT_RUNNING";
 
   constructor(
     readonly pid: number,
-    readonly lockFile: string,
+    readonly lock: string,
   ) {
-    super(`another evh agent (pid ${pid}) is running on this root; lock file ${lockFile}`);
+    super(`another evh agent (pid ${pid}) is running on this spool (instance lock ${lock})`);
+  }
+}
+
+/**
+ * The instance lock's name is held by a process that does not answer as an
+ * evh agent: any local user can bind an abstract socket name.
+ */
+export class LockHeldError extends EvhError {
+  readonly code = "LOCK_HELD";
+
+  constructor(readonly lock: string) {
+    super(
+      `the instance lock ${lock} of this spool is held by a process that is not an evh agent; find it with: ss -xlp | grep '${lock}'`,
+    );
   }
 }
 

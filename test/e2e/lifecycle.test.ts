@@ -1,5 +1,4 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { readLog, runsIn, waitForLog, withMessage } from "../helpers/agent-log.js";
 import { eventIdOf } from "../helpers/drop-event.js";
@@ -21,26 +20,65 @@ function holdingRoot(): E2eRoot {
   return root;
 }
 
-const lockFile = (root: E2eRoot) => root.path("var", "evh.lock");
+/** The agent's pid as `evh status --json` reports it (null: not running). */
+async function statusPid(root: E2eRoot): Promise<number | null> {
+  const r = await runEvh(["status", "--json", "--root", root.dir]);
+  expect(r.code).toBe(0);
+  return (JSON.parse(r.stdout) as { agent: { pid: number | null } }).agent.pid;
+}
 
-describe("one agent per root", () => {
+describe("one agent per spool", () => {
   test("a second evh run on the same root exits 1 naming the running agent's pid", async () => {
     const root = newRoot();
     const agent = await root.start();
     const second = await runEvh(["run", "--root", root.dir]);
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain(String(agent.pid));
-    expect(readFileSync(lockFile(root), "utf8").trim()).toBe(String(agent.pid));
+    expect(second.stderr).toContain(`another evh agent (pid ${agent.pid}) is running`);
+    expect(await statusPid(root)).toBe(agent.pid);
     expect(agent.child.exitCode).toBeNull();
   });
 
-  test("a stale lock left by a dead agent is taken over", async () => {
+  test("a lock or pid file holding a live, unrelated pid does not block the start", async () => {
     const root = newRoot();
-    const dead = spawnSync("true").pid;
+    // What an agent of an earlier version left behind, its pid since reused by another process.
     mkdirSync(root.varDir, { mode: 0o700 });
-    writeFileSync(lockFile(root), `${dead}\n`);
+    writeFileSync(root.path("var", "evh.lock"), `${process.pid}\n`);
+    writeFileSync(root.path("var", "evh.pid"), "1\n");
     const agent = await root.start();
-    expect(readFileSync(lockFile(root), "utf8").trim()).toBe(String(agent.pid));
+    expect(await statusPid(root)).toBe(agent.pid);
+  });
+
+  test("the lock is the kernel's: after a kill -9 the next agent starts at once", async () => {
+    const root = newRoot();
+    const first = await root.start();
+    expect(await first.stop("SIGKILL")).toBeNull();
+    expect(await statusPid(root)).toBeNull();
+    const second = await root.start();
+    expect(await statusPid(root)).toBe(second.pid);
+  });
+
+  test("10 agents started at the same moment: exactly one becomes ready, the others exit 1 naming it", async () => {
+    const root = newRoot();
+    const agents = await Promise.all(
+      Array.from({ length: 10 }, () => root.start([], { waitReady: false })),
+    );
+    await waitFor(
+      () =>
+        agents.filter((a) => a.child.exitCode === 1).length === 9 &&
+        agents.some((a) => a.output().includes("agent ready")),
+      60_000,
+      "nine agents to give up and one to be ready",
+    );
+    const ready = agents.filter((a) => a.output().includes("agent ready"));
+    expect(ready).toHaveLength(1);
+    const winner = ready[0] as (typeof agents)[number];
+    expect(winner.child.exitCode).toBeNull();
+    for (const a of agents) {
+      if (a === winner) continue;
+      expect(a.child.exitCode).toBe(1);
+      expect(a.output()).toContain(`another evh agent (pid ${winner.pid}) is running`);
+    }
+    expect(await statusPid(root)).toBe(winner.pid);
   });
 });
 
@@ -53,7 +91,7 @@ describe("stopping during start-up", () => {
     await agent.waitForOutput("handlers loaded");
     const code = await agent.stop("SIGTERM");
     expect(code).toBe(0);
-    expect(existsSync(lockFile(root))).toBe(false);
+    expect(await statusPid(root)).toBeNull();
     expect(agent.output()).toContain("received SIGTERM");
   });
 });
@@ -83,7 +121,7 @@ describe("stopping", () => {
       expect(root.lines("runs")).toEqual([eventIdOf(running)]);
       expect(root.files("cur")).toEqual([claimed]);
       expect(root.files("new")).toEqual([late]);
-      expect(existsSync(lockFile(root))).toBe(false);
+      expect(await statusPid(root)).toBeNull();
     },
   );
 

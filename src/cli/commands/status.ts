@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { runningAgentPid } from "../../agent/instance-lock.js";
+import { lockLabel, runningAgentPid } from "../../agent/instance-lock.js";
 import { Spool } from "../../spool/spool.js";
 import { displayPath, formatTable, say, sayJson } from "../output.js";
 import { type CommonOptions, configFor, type Done, withCommon } from "../program.js";
@@ -23,7 +23,9 @@ export function registerStatus(program: Command, done: Done): void {
 async function status(options: StatusOptions): Promise<number> {
   const config = configFor(options);
   const spool = new Spool(config.spoolDir);
-  const pid = runningAgentPid(config.varDir) ?? null;
+  const holder = await runningAgentPid(config.spoolDir);
+  // Something else holding the lock's name is not an agent: said apart, not as a pid.
+  const pid = typeof holder === "number" ? holder : null;
   const [fresh, cur, failed] = await Promise.all([
     listEvents(spool, "new"),
     listEvents(spool, "cur"),
@@ -31,7 +33,11 @@ async function status(options: StatusOptions): Promise<number> {
   ]);
   const oldest = fresh.reduce((min, e) => Math.min(min, e.mtimeMs), Number.POSITIVE_INFINITY);
   const report = {
-    agent: { running: pid !== null, pid },
+    agent: {
+      running: pid !== null,
+      pid,
+      ...(holder === "foreign" ? { lock_held_by_other: true } : {}),
+    },
     counts: { new: fresh.length, cur: cur.length, failed: failed.length },
     oldest_new_age_s:
       fresh.length === 0 ? null : Math.max(0, Math.floor((Date.now() - oldest) / 1000)),
@@ -41,7 +47,13 @@ async function status(options: StatusOptions): Promise<number> {
     sayJson(report);
     return 0;
   }
-  say(pid === null ? "agent:  not running" : `agent:  running (pid ${pid})`);
+  say(
+    pid !== null
+      ? `agent:  running (pid ${pid})`
+      : holder === "foreign"
+        ? `agent:  not running; its instance lock ${lockLabel(config.spoolDir)} is held by a process that is not an evh agent`
+        : "agent:  not running",
+  );
   say(
     `spool:  ${report.counts.new} new, ${report.counts.cur} in progress (cur), ${report.counts.failed} failed  [${displayPath(config.spoolDir)}]`,
   );
