@@ -12,6 +12,7 @@ import { Journal } from "../record/journal.js";
 import type { AgentLogger } from "../record/logger.js";
 import { Redactor } from "../record/redact.js";
 import { Spool, type SpoolEntry } from "../spool/spool.js";
+import { ensureTrustedStateDir } from "../system/trusted-path.js";
 import type { ClaimedEvent } from "./claimed-event.js";
 import { decodeClaimed } from "./decode-claimed.js";
 import { acquireInstanceLock } from "./instance-lock.js";
@@ -97,6 +98,8 @@ export class Agent {
     const releaseLock = await acquireInstanceLock(config.spoolDir);
     let agent: Agent | undefined;
     try {
+      // Checked again here for callers of the API: the journal goes there.
+      ensureTrustedStateDir(config.varDir);
       const spool = new Spool(config.spoolDir);
       await spool.ensure();
       await spool.removeSidecarTemps();

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { EvhConfig } from "../config/config.js";
 import { type ConfigSources, resolveConfig } from "../config/resolve-config.js";
+import { assertTrustedStateDir } from "../system/trusted-path.js";
 
 /** Options every command takes (SPEC §6). */
 export interface CommonOptions {
@@ -29,7 +31,11 @@ export function configFor(
   options: CommonOptions,
   overrides?: ConfigSources["overrides"],
 ): EvhConfig {
-  return resolveConfig({ root: options.root, config: options.config, overrides });
+  const config = resolveConfig({ root: options.root, config: options.config, overrides });
+  // Every command, not only the agent: state folders someone else controls are refused (SPEC §1).
+  assertTrustedStateDir(config.varDir);
+  assertTrustedStateDir(path.dirname(config.logFile));
+  return config;
 }
 
 /** Builds the root `evh` program; commands report their status through a `Done`. */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isMap, LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors/evh-error.js";
+import { assertTrustedConfigFile } from "../system/trusted-path.js";
 import { DEFAULTS, type EvhConfig, LOG_LEVELS, type LogLevel } from "./config.js";
 import { parseDuration } from "./duration.js";
 
@@ -48,6 +49,8 @@ export function resolveConfig(sources: ConfigSources = {}): EvhConfig {
   if (explicit && !existsSync(configFile)) {
     throw new ConfigError(`config file ${configFile} does not exist; check --config or EVH_CONFIG`);
   }
+  // Before it is read: a config someone else can change would decide what a root agent runs and writes.
+  assertTrustedConfigFile(configFile);
   const raw = existsSync(configFile) ? readConfigFile(configFile) : undefined;
   const at = (p: string | undefined, fallback: string) => (p ? path.resolve(root, p) : fallback);
   const varDir = at(raw?.var_dir as string | undefined, path.join(root, "var"));

@@ -43,6 +43,22 @@ export class UsageError extends EvhError {
   readonly code = "USAGE";
 }
 
+/**
+ * A state folder or config file that someone other than the user running
+ * evh (or root) owns or can write, or a state folder that is a link (SPEC
+ * §1: a root is trusted only as far as its owner).
+ */
+export class UntrustedPathError extends EvhError {
+  readonly code = "PATH_UNTRUSTED";
+
+  constructor(
+    readonly path: string,
+    readonly why: string,
+  ) {
+    super(`refused: ${why}`);
+  }
+}
+
 /** Another agent holds the instance lock of this spool (SPEC §5). */
 export class AgentRunningError extends EvhError {
   readonly code = "AGENT_RUNNING";

@@ -1,9 +1,11 @@
+import path from "node:path";
 import { type Command, Option } from "commander";
 import { Agent } from "../../agent/agent.js";
 import { LOG_LEVELS, type LogLevel } from "../../config/config.js";
 import { parseDuration } from "../../config/duration.js";
 import { UsageError } from "../../errors/evh-error.js";
 import { AgentLogger } from "../../record/logger.js";
+import { ensureTrustedStateDir } from "../../system/trusted-path.js";
 import { type CommonOptions, configFor, withCommon } from "../program.js";
 
 interface RunOptions extends CommonOptions {
@@ -33,6 +35,9 @@ async function runAgent(options: RunOptions): Promise<number> {
       throw new UsageError(`--grace must be a duration such as 10s or 2m, got "${options.grace}"`);
   }
   const config = configFor(options, { graceMs, logLevel: options.logLevel });
+  // Created (0700) and checked before anything is written there: the log first of all.
+  ensureTrustedStateDir(config.varDir);
+  ensureTrustedStateDir(path.dirname(config.logFile));
   const log = new AgentLogger(config.logFile, config.logLevel);
   // Listeners go in before the agent starts: a SIGTERM during start-up (a
   // large backlog, a slow disk) must still end in a clean shutdown, not in
