@@ -3,7 +3,7 @@ import path from "node:path";
 import { isMap, LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors/evh-error.js";
 import { DEFAULTS, type EvhConfig, LOG_LEVELS, type LogLevel } from "./config.js";
-import { parseDuration } from "./duration.js";
+import { DURATION_EXPECTED, missingUnitHint, parseDuration } from "./duration.js";
 
 /** Where the root and config come from: flags, then the environment. */
 export interface ConfigSources {
@@ -101,9 +101,9 @@ function readConfigFile(file: string): RawConfig {
   };
   const input = doc.toJS() as Record<string, unknown>;
   const out: RawConfig = {};
-  const fail = (key: string, expected: string, got: unknown): never => {
+  const fail = (key: string, expected: string, got: unknown, fix?: string): never => {
     throw new ConfigError(
-      `${file}:${lineOf(key)}: ${key} must be ${expected}, got ${JSON.stringify(got)}`,
+      `${file}:${lineOf(key)}: ${key} must be ${expected}, got ${JSON.stringify(got)}${fix === undefined ? "" : `: ${fix}`}`,
     );
   };
   for (const [key, value] of Object.entries(input)) {
@@ -128,7 +128,10 @@ function readConfigFile(file: string): RawConfig {
       case "rescan_interval":
       case "grace": {
         const ms = parseDuration(value);
-        if (ms === undefined) fail(key, "a duration such as 500ms, 30s, 5m or 24h", value);
+        if (ms === undefined) {
+          const hint = missingUnitHint(value);
+          fail(key, DURATION_EXPECTED, value, hint);
+        }
         if (key === "rescan_interval" && (ms as number) < 100) fail(key, "at least 100ms", value);
         out[key] = ms;
         break;

@@ -68,6 +68,16 @@ describe("resolveConfig", () => {
     );
   });
 
+  it("refuses a bare number as a duration, saying to add a unit; 0 stays none", () => {
+    root = makeTempRoot();
+    root.write("evh.yaml", "concurrency: 2\ngrace: 30\n");
+    expect(() => resolveConfig({ root: root.dir, env: {} })).toThrow(
+      "evh.yaml:2: grace must be a duration with a unit (ms, s, m or h, e.g. 30s), or 0 for none, got 30: add a unit: 30s or 30ms",
+    );
+    root.write("evh.yaml", "grace: 0\n");
+    expect(resolveConfig({ root: root.dir, env: {} }).graceMs).toBe(0);
+  });
+
   it("refuses a --config file that does not exist", () => {
     root = makeTempRoot();
     expect(() =>
