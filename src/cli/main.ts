@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { CommanderError } from "commander";
 import { EvhError, toError, UsageError } from "../errors/evh-error.js";
+import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
 import { makeProgram } from "./program.js";
 
 /** A command's registration: defines its options and reports its exit status through `done`. */
@@ -33,6 +34,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
  * (SPEC §6). Errors are one line on stderr: what, where, what to do.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   let status: Promise<number> = Promise.resolve(0);
   const program = makeProgram();
   const done = (s: Promise<number>) => {
