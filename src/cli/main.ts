@@ -3,6 +3,7 @@ import { CommanderError } from "commander";
 import { EvhError, toError, UsageError } from "../errors/evh-error.js";
 import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
 import { makeProgram } from "./program.js";
+import { systemErrorLine } from "./system-error-line.js";
 
 /** A command's registration: defines its options and reports its exit status through `done`. */
 type Register = (program: Command, done: (status: Promise<number>) => void) => void;
@@ -55,7 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return thrown.exitCode === 0 ? 0 : 2;
     }
     const error = toError(thrown);
-    process.stderr.write(`evh: ${error.message}\n`);
+    process.stderr.write(`evh: ${systemErrorLine(error) ?? error.message}\n`);
     if (error instanceof UsageError) return 2;
     if (!(error instanceof EvhError) && process.env.EVH_DEBUG)
       process.stderr.write(`${error.stack}\n`);
