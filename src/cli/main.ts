@@ -56,7 +56,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return thrown.exitCode === 0 ? 0 : 2;
     }
     const error = toError(thrown);
-    process.stderr.write(`evh: ${systemErrorLine(error) ?? error.message}\n`);
+    // A bad evh.yaml lists every problem, one a line: each gets the prefix.
+    const lines = (systemErrorLine(error) ?? error.message).split("\n");
+    process.stderr.write(lines.map((line) => `evh: ${line}\n`).join(""));
     if (error instanceof UsageError) return 2;
     if (!(error instanceof EvhError) && process.env.EVH_DEBUG)
       process.stderr.write(`${error.stack}\n`);

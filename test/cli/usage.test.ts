@@ -90,8 +90,7 @@ describe("evh usage", () => {
     expect(config).toEqual({
       code: 1,
       stdout: "",
-      stderr:
-        "evh: config file /nonexistent/evh.yaml does not exist; check --config or EVH_CONFIG\n",
+      stderr: "evh: config file /nonexistent/evh.yaml does not exist; check --config\n",
     });
   });
 });

@@ -31,6 +31,7 @@ async function status(options: StatusOptions): Promise<number> {
   ]);
   const oldest = fresh.reduce((min, e) => Math.min(min, e.mtimeMs), Number.POSITIVE_INFINITY);
   const report = {
+    root: { dir: config.root, why: config.rootWhy },
     agent: { running: pid !== null, pid },
     counts: { new: fresh.length, cur: cur.length, failed: failed.length },
     oldest_new_age_s:
@@ -41,6 +42,7 @@ async function status(options: StatusOptions): Promise<number> {
     sayJson(report);
     return 0;
   }
+  say(`root:   ${config.root}  (chosen by: ${config.rootWhy})`);
   say(pid === null ? "agent:  not running" : `agent:  running (pid ${pid})`);
   say(
     `spool:  ${report.counts.new} new, ${report.counts.cur} in progress (cur), ${report.counts.failed} failed  [${displayPath(config.spoolDir)}]`,
