@@ -27,6 +27,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   test: async () => (await import("./commands/test.js")).registerTest,
   status: async () => (await import("./commands/status.js")).registerStatus,
   retry: async () => (await import("./commands/retry.js")).registerRetry,
+  init: async () => (await import("./commands/init.js")).registerInit,
+  config: async () => (await import("./commands/config.js")).registerConfig,
   event_handler: async () => (await import("./commands/event-handler.js")).registerEventHandler,
 };
 
