@@ -1,11 +1,11 @@
 import { Document, isMap, isScalar, parseAllDocuments, parseDocument } from "yaml";
-import { parseDuration } from "../config/duration.js";
 import { UsageError } from "../errors/evh-error.js";
 import type { Handler } from "../handlers/handler.js";
 import { PRIORITY_LEVELS } from "../handlers/handler.js";
 import type { ParseContext } from "../handlers/parse-context.js";
 import { parseHandlerFile } from "../handlers/parse-handler-file.js";
 import { CommandError } from "./cli-error.js";
+import { durationFlagMs } from "./duration-flag.js";
 import { displayPath } from "./output.js";
 
 /** The keys `evh create/update` write, as given on the command line. */
@@ -37,11 +37,7 @@ export function priorityFlag(value: string, flag: string): number | string {
 
 /** A timeout flag: a duration as in handler files; kept as written. */
 export function timeoutFlag(value: string, flag: string): string {
-  if (parseDuration(value) === undefined) {
-    throw new UsageError(
-      `${flag} must be a duration (milliseconds, or a number with ms, s, m or h, e.g. 30s; 0 for none), got ${JSON.stringify(value)}`,
-    );
-  }
+  durationFlagMs(value, flag);
   return value;
 }
 

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import { CommanderError } from "commander";
 import { EvhError, toError, UsageError } from "../errors/evh-error.js";
+import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
 import { makeProgram } from "./program.js";
+import { systemErrorLine } from "./system-error-line.js";
 
 /** A command's registration: defines its options and reports its exit status through `done`. */
 type Register = (program: Command, done: (status: Promise<number>) => void) => void;
@@ -25,6 +27,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   test: async () => (await import("./commands/test.js")).registerTest,
   status: async () => (await import("./commands/status.js")).registerStatus,
   retry: async () => (await import("./commands/retry.js")).registerRetry,
+  init: async () => (await import("./commands/init.js")).registerInit,
+  config: async () => (await import("./commands/config.js")).registerConfig,
   event_handler: async () => (await import("./commands/event-handler.js")).registerEventHandler,
 };
 
@@ -33,6 +37,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
  * (SPEC §6). Errors are one line on stderr: what, where, what to do.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   let status: Promise<number> = Promise.resolve(0);
   const program = makeProgram();
   const done = (s: Promise<number>) => {
@@ -52,7 +58,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return thrown.exitCode === 0 ? 0 : 2;
     }
     const error = toError(thrown);
-    process.stderr.write(`evh: ${error.message}\n`);
+    // A bad evh.yaml lists every problem, one a line: each gets the prefix.
+    const lines = (systemErrorLine(error) ?? error.message).split("\n");
+    process.stderr.write(lines.map((line) => `evh: ${line}\n`).join(""));
     if (error instanceof UsageError) return 2;
     if (!(error instanceof EvhError) && process.env.EVH_DEBUG)
       process.stderr.write(`${error.stack}\n`);

@@ -21,9 +21,17 @@ export type Done = (status: Promise<number>) => void;
 export function withCommon(command: Command): Command {
   return command
     .addOption(
-      new Option("--root <dir>", "the evh root (default: $EVH_ROOT, else the current directory)"),
+      new Option(
+        "--root <dir>",
+        "the evh root (default: $EVH_ROOT, else /etc/evh when it has evh.yaml, else the evh installation itself)",
+      ),
     )
-    .addOption(new Option("--config <file>", "config file (default: <root>/evh.yaml)"));
+    .addOption(
+      new Option(
+        "--config <file>",
+        "config file; its folder is the root (default: <root>/evh.yaml)",
+      ),
+    );
 }
 
 /** The resolved config for a command's common options. */

@@ -3,8 +3,10 @@
  * absolute. Built once by `resolveConfig` and frozen.
  */
 export interface EvhConfig {
-  /** The root directory (`--root`, `$EVH_ROOT`, else the current directory). */
+  /** The root directory (SPEC §1: `--root`, `$EVH_ROOT`, /etc/evh, else the installation). */
   readonly root: string;
+  /** How the root was chosen, for `evh status` and error messages. */
+  readonly rootWhy: string;
   /** The config file that was read, if any. */
   readonly configFile: string | undefined;
   /** Handler definitions. @defaultValue `<root>/handlers.d` */
@@ -33,6 +35,12 @@ export interface EvhConfig {
   readonly graceMs: number;
   /** Extra param-name fragments whose values are shown as `***`. @defaultValue [] */
   readonly redact: readonly string[];
+  /**
+   * Where each setting that is not a default came from (`evh config`):
+   * `<file>:<line>` for evh.yaml, the flag's name for a flag. Keyed by the
+   * evh.yaml name (`grace`, `log.level`).
+   */
+  readonly origins: Readonly<Partial<Record<string, string>>>;
 }
 
 export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;

@@ -1,7 +1,12 @@
 import path from "node:path";
 import iconv from "iconv-lite";
 import { isScalar } from "yaml";
-import { formatDuration, parseDuration } from "../config/duration.js";
+import {
+  DURATION_EXPECTED,
+  formatDuration,
+  missingUnitHint,
+  parseDuration,
+} from "../config/duration.js";
 import type { SystemUser } from "../execute/system-users.js";
 import { PRIORITY_LEVELS } from "./handler.js";
 import type { ParseContext } from "./parse-context.js";
@@ -68,9 +73,10 @@ export function parseDurationEntry(
   const raw = isScalar(node) ? node.value : undefined;
   const ms = typeof raw === "number" || typeof raw === "string" ? parseDuration(raw) : undefined;
   if (ms === undefined) {
+    const hint = missingUnitHint(raw);
     report.error(
       entry.line,
-      `${name} must be a duration (milliseconds, or a number with ms, s, m or h, e.g. 30s), got ${describe(node)}`,
+      `${name} must be ${DURATION_EXPECTED}, got ${describe(node)}${hint === undefined ? "" : `: ${hint}`}`,
     );
     return undefined;
   }

@@ -2,6 +2,7 @@ import { type Catalogue, getCatalogue } from "../events/catalogue.js";
 import { lookupUser, type SystemUser } from "../execute/system-users.js";
 import type { EventLookup, ParseContext } from "./parse-context.js";
 import { checkProgram } from "./program-path.js";
+import { checkProgramReach } from "./program-reach.js";
 
 /** The parser's view of the system, plus the loader's own policy. */
 export interface LoadContext extends ParseContext {
@@ -17,6 +18,8 @@ export interface LoadOptions {
   readonly lookupUser?: (nameOrUid: string) => SystemUser | undefined;
   /** @defaultValue `checkProgram`: exists, is a regular file, is executable */
   readonly programCheck?: (program: string, cwd: string) => string | undefined;
+  /** @defaultValue `checkProgramReach`: every folder on the way searchable by the handler's user */
+  readonly programReach?: (program: string, cwd: string, user: SystemUser) => string | undefined;
   /** @defaultValue whether `agentUser` is uid 0 */
   readonly agentIsRoot?: boolean;
   /** @defaultValue 1 MiB */
@@ -34,6 +37,7 @@ export function createLoadContext(agentUser: SystemUser, options: LoadOptions = 
     agentIsRoot: options.agentIsRoot ?? agentUser.uid === 0,
     lookupUser: options.lookupUser ?? ((nameOrUid) => lookupUser(nameOrUid)),
     programCheck: options.programCheck ?? checkProgram,
+    programReach: options.programReach ?? checkProgramReach,
     // Read lazily: a context made for a command that never loads handlers costs nothing.
     knownEvent: options.knownEvent ?? ((id) => catalogueLookup(getCatalogue(), id)),
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_HANDLER_FILE_BYTES,
@@ -58,6 +62,7 @@ export function catalogueLookup(catalogue: Catalogue, id: string): EventLookup {
 export function withLoadCache(ctx: LoadContext): LoadContext {
   const users = new Map<string, SystemUser | undefined>();
   const programs = new Map<string, string | undefined>();
+  const reaches = new Map<string, string | undefined>();
   return {
     ...ctx,
     lookupUser(nameOrUid) {
@@ -70,5 +75,14 @@ export function withLoadCache(ctx: LoadContext): LoadContext {
       if (!programs.has(key)) programs.set(key, ctx.programCheck(program, cwd));
       return programs.get(key);
     },
+    ...(ctx.programReach === undefined
+      ? {}
+      : {
+          programReach(program: string, cwd: string, user: SystemUser) {
+            const key = `${user.uid}:${user.gid}\0${cwd}\0${program}`;
+            if (!reaches.has(key)) reaches.set(key, ctx.programReach?.(program, cwd, user));
+            return reaches.get(key);
+          },
+        }),
   };
 }

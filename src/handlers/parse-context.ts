@@ -24,6 +24,12 @@ export interface ParseContext {
    * handler will start, for programs given as relative paths.
    */
   programCheck(program: string, cwd: string): string | undefined;
+  /**
+   * Why `user`, another account than the agent's, cannot start a program the
+   * agent can (a folder on the way it may not search), or undefined. Reported
+   * as a warning. @defaultValue no check
+   */
+  programReach?(program: string, cwd: string, user: SystemUser): string | undefined;
   /** The catalogue's verdict on an event id. */
   knownEvent(id: string): EventLookup;
   /**

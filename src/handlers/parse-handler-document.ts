@@ -1,5 +1,6 @@
 import path from "node:path";
 import { isMap, type YAMLMap } from "yaml";
+import type { SystemUser } from "../execute/system-users.js";
 import { didYouMean, hint } from "./did-you-mean.js";
 import type { Handler, WhenCondition } from "./handler.js";
 import { type Command, parseCommand } from "./handler-command.js";
@@ -111,6 +112,7 @@ export function parseHandlerDocument(
       cwd ?? (user?.user ?? ctx.agentUser).home,
       report,
       ctx,
+      user?.user,
     );
   }
   if (
@@ -192,7 +194,16 @@ function checkProgram(
   cwd: string,
   report: DocumentReport,
   ctx: ParseContext,
+  runAs: SystemUser | undefined,
 ): void {
-  const problem = ctx.programCheck(command.argv[0] as string, cwd);
-  if (problem !== undefined) report.error(line, `command: ${problem}`);
+  const program = command.argv[0] as string;
+  const problem = ctx.programCheck(program, cwd);
+  if (problem !== undefined) {
+    report.error(line, `command: ${problem}`);
+    return;
+  }
+  if (runAs !== undefined && runAs.uid !== ctx.agentUser.uid) {
+    const unreachable = ctx.programReach?.(program, cwd, runAs);
+    if (unreachable !== undefined) report.warning(line, `command: ${unreachable}`);
+  }
 }

@@ -102,7 +102,11 @@ describe("evh create", () => {
     ],
     [
       ["--timeout", "soon"],
-      'evh: --timeout must be a duration (milliseconds, or a number with ms, s, m or h, e.g. 30s; 0 for none), got "soon"',
+      'evh: --timeout must be a duration with a unit (ms, s, m or h, e.g. 30s), or 0 for none, got "soon"',
+    ],
+    [
+      ["--timeout", "30"],
+      'evh: --timeout must be a duration with a unit (ms, s, m or h, e.g. 30s), or 0 for none, got "30": add a unit: 30s or 30ms',
     ],
     [
       ["--user", "no-such-user-here"],

@@ -15,11 +15,23 @@ function failed(root: CliRoot, name: string, reason: string, at: string): void {
 }
 
 describe("evh status", () => {
+  it("refuses a root that is not one, naming it and how it was chosen (exit 1)", async () => {
+    const root = newRoot();
+    const r = await root.evh("status", "--root", "/nonexistent");
+    expect(r).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        "evh: /nonexistent is not an evh root (no evh.yaml, no handlers.d/; chosen by --root); create one with `evh init DIR` or name another with --root\n",
+    });
+  });
+
   it("reports an idle, empty root (exit 0)", async () => {
     const root = newRoot();
     const r = await root.evh("status", "--json");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
+      root: { dir: root.dir, why: "$EVH_ROOT" },
       agent: { running: false, pid: null },
       counts: { new: 0, cur: 0, failed: 0 },
       oldest_new_age_s: null,
@@ -27,7 +39,8 @@ describe("evh status", () => {
     });
     const human = await root.evh("status");
     expect(human.stdout).toBe(
-      "agent:  not running\nspool:  0 new, 0 in progress (cur), 0 failed  [spool]\n",
+      `root:   ${root.dir}  (chosen by: $EVH_ROOT)\n` +
+        "agent:  not running\nspool:  0 new, 0 in progress (cur), 0 failed  [spool]\n",
     );
   });
 

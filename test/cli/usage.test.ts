@@ -61,6 +61,15 @@ describe("evh usage", () => {
     }
   });
 
+  it("refuses a --grace without a unit as bad usage, saying which unit to add", async () => {
+    expect(await runEvh(["run", "--grace", "30"])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        'evh: --grace must be a duration with a unit (ms, s, m or h, e.g. 30s), or 0 for none, got "30": add a unit: 30s or 30ms\n',
+    });
+  });
+
   it("answers bad usage with one line on stderr and exit 2", async () => {
     const [command, option, config] = await Promise.all([
       runEvh(["lst"]),
@@ -81,8 +90,7 @@ describe("evh usage", () => {
     expect(config).toEqual({
       code: 1,
       stdout: "",
-      stderr:
-        "evh: config file /nonexistent/evh.yaml does not exist; check --config or EVH_CONFIG\n",
+      stderr: "evh: config file /nonexistent/evh.yaml does not exist; check --config\n",
     });
   });
 });

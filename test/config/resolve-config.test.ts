@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config/resolve-config.js";
 import { ConfigError } from "../../src/errors/evh-error.js";
@@ -28,8 +30,80 @@ describe("resolveConfig", () => {
 
   it("takes the root from EVH_ROOT when no flag is given, and the flag over it", () => {
     root = makeTempRoot();
-    expect(resolveConfig({ env: { EVH_ROOT: root.dir } }).root).toBe(root.dir);
-    expect(resolveConfig({ root: "/srv", env: { EVH_ROOT: root.dir } }).root).toBe("/srv");
+    const other = makeTempRoot();
+    try {
+      expect(resolveConfig({ env: { EVH_ROOT: root.dir } })).toMatchObject({
+        root: root.dir,
+        rootWhy: "$EVH_ROOT",
+      });
+      expect(resolveConfig({ root: other.dir, env: { EVH_ROOT: root.dir } })).toMatchObject({
+        root: other.dir,
+        rootWhy: "--root",
+      });
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("else takes the system root when its evh.yaml exists, else the installation, never the current directory", () => {
+    root = makeTempRoot();
+    const cwd = makeTempRoot();
+    try {
+      const system = root.dir;
+      root.write("evh.yaml", "concurrency: 2\n");
+      expect(resolveConfig({ env: { EVH_SYSTEM_ROOT: system }, cwd: cwd.dir })).toMatchObject({
+        root: system,
+        rootWhy: `${root.path("evh.yaml")} exists`,
+        concurrency: 2,
+      });
+      const installation = resolveConfig({
+        env: { EVH_SYSTEM_ROOT: cwd.path("none") },
+        cwd: cwd.dir,
+      });
+      expect(installation.root).toBe(path.resolve(import.meta.dirname, "../.."));
+      expect(installation.rootWhy).toMatch(/^the evh installation itself/);
+    } finally {
+      cwd.cleanup();
+    }
+  });
+
+  it("refuses a root that is not an evh root, naming it and how it was chosen", () => {
+    root = makeTempRoot();
+    const empty = root.path("empty");
+    mkdirSync(empty);
+    expect(() => resolveConfig({ root: empty, env: {} })).toThrow(
+      `${empty} is not an evh root (no evh.yaml, no handlers.d/; chosen by --root); create one with \`evh init DIR\` or name another with --root`,
+    );
+    expect(() => resolveConfig({ env: { EVH_ROOT: empty } })).toThrow(/chosen by \$EVH_ROOT/);
+    expect(existsSync(path.join(empty, "handlers.d"))).toBe(false);
+  });
+
+  it("lists every problem of evh.yaml, each with its line, and suggests the nearest key", () => {
+    root = makeTempRoot();
+    root.write(
+      "evh.yaml",
+      "# settings\nconcurency: 2\ngrace: 30\nkeep_done: yes\nlog:\n  levle: debug\n  file: a.log\n",
+    );
+    const file = root.path("evh.yaml");
+    expect(() => resolveConfig({ root: root.dir, env: {} })).toThrow(
+      [
+        `${file}:2: unknown setting "concurency" (did you mean "concurrency"?); allowed: handlers_dir, spool_dir, var_dir, concurrency, keep_done, dedupe_window, settle_delay, max_event_size, rescan_interval, grace, redact, log`,
+        `${file}:3: grace must be a duration with a unit (ms, s, m or h, e.g. 30s), or 0 for none, got 30: add a unit: 30s or 30ms`,
+        `${file}:4: keep_done must be true or false, got "yes"`,
+        `${file}:6: unknown setting "log.levle" (did you mean "log.level"?); allowed: log.level, log.file`,
+      ].join("\n"),
+    );
+  });
+
+  it("says where each setting came from", () => {
+    root = makeTempRoot();
+    root.write("evh.yaml", "concurrency: 2\ngrace: 5s\nlog: { level: debug }\n");
+    const config = resolveConfig({ root: root.dir, env: {}, overrides: { graceMs: 1000 } });
+    expect(config.origins).toEqual({
+      concurrency: `${root.path("evh.yaml")}:1`,
+      grace: "--grace",
+      "log.level": `${root.path("evh.yaml")}:3`,
+    });
   });
 
   it("reads evh.yaml, converting durations and resolving paths against the root", () => {
@@ -55,7 +129,7 @@ describe("resolveConfig", () => {
     root = makeTempRoot();
     root.write("evh.yaml", "concurrency: 2\nconcurency: 3\n");
     expect(() => resolveConfig({ root: root.dir, env: {} })).toThrow(
-      /evh\.yaml:2: unknown setting "concurency"; allowed: handlers_dir, .*concurrency/,
+      /evh\.yaml:2: unknown setting "concurency" \(did you mean "concurrency"\?\); allowed: handlers_dir, .*concurrency/,
     );
   });
 
@@ -66,6 +140,16 @@ describe("resolveConfig", () => {
     expect(() => resolveConfig({ root: root.dir, env: {} })).toThrow(
       /evh\.yaml:2: concurrency must be a whole number from 1 to 256, got 0/,
     );
+  });
+
+  it("refuses a bare number as a duration, saying to add a unit; 0 stays none", () => {
+    root = makeTempRoot();
+    root.write("evh.yaml", "concurrency: 2\ngrace: 30\n");
+    expect(() => resolveConfig({ root: root.dir, env: {} })).toThrow(
+      "evh.yaml:2: grace must be a duration with a unit (ms, s, m or h, e.g. 30s), or 0 for none, got 30: add a unit: 30s or 30ms",
+    );
+    root.write("evh.yaml", "grace: 0\n");
+    expect(resolveConfig({ root: root.dir, env: {} }).graceMs).toBe(0);
   });
 
   it("refuses a --config file that does not exist", () => {

@@ -131,8 +131,9 @@ describe("timeout", () => {
     ["1.5m", 90_000],
     ["2h", 7_200_000],
     ["250ms", 250],
-    ["1500", 1500],
-    ['"1500"', 1500],
+    ["1500ms", 1500],
+    ['"1.5s"', 1500],
+    ['"0"', 0],
     ["0", 0],
     ["596h", 596 * 3_600_000],
   ])("timeout: %s is %d ms", (value, ms) => {
@@ -148,7 +149,17 @@ describe("timeout", () => {
     ["[1s]", "a list"],
   ])("refuses timeout: %s", (value, got) => {
     expect(problems(`timeout: ${value}\n`)).toEqual([
-      `${P} timeout must be a duration (milliseconds, or a number with ms, s, m or h, e.g. 30s), got ${got}`,
+      `${P} timeout must be a duration with a unit (ms, s, m or h, e.g. 30s), or 0 for none, got ${got}`,
+    ]);
+  });
+
+  it.each([
+    ["30", "30", "30s or 30ms"],
+    ['"30"', '"30"', "30s or 30ms"],
+    ["1.5", "1.5", "1.5s or 1.5ms"],
+  ])("refuses a bare number, timeout: %s, saying to add a unit", (value, got, fix) => {
+    expect(problems(`timeout: ${value}\n`)).toEqual([
+      `${P} timeout must be a duration with a unit (ms, s, m or h, e.g. 30s), or 0 for none, got ${got}: add a unit: ${fix}`,
     ]);
   });
 

@@ -59,7 +59,7 @@ describe("retry", () => {
     });
     expect(one("retry: { attempts: 2 }\n").retry).toEqual({ attempts: 2, backoffMs: 1000 });
     expect(one("retry: { attempts: 0 }\n").retry).toEqual({ attempts: 0, backoffMs: 1000 });
-    expect(one("retry: { attempts: 100, backoff: 500 }\n").retry).toEqual({
+    expect(one("retry: { attempts: 100, backoff: 500ms }\n").retry).toEqual({
       attempts: 100,
       backoffMs: 500,
     });
@@ -91,7 +91,7 @@ describe("retry", () => {
     expect(
       problems("retry:\n  attempts: 3\n  backoff: soon\n  attempt: 2\n  jitter: 1s\n"),
     ).toEqual([
-      'handlers.d/crm.yaml:5: error: retry.backoff must be a duration (milliseconds, or a number with ms, s, m or h, e.g. 30s), got "soon"',
+      'handlers.d/crm.yaml:5: error: retry.backoff must be a duration with a unit (ms, s, m or h, e.g. 30s), or 0 for none, got "soon"',
       'handlers.d/crm.yaml:6: error: retry: unknown key "attempt" (did you mean "attempts"?); allowed keys: attempts, backoff',
       'handlers.d/crm.yaml:7: error: retry: unknown key "jitter"; allowed keys: attempts, backoff',
     ]);

@@ -5,6 +5,12 @@ import { waitFor } from "./wait-for.js";
 /** The real entry point, as a user runs it. */
 export const EVH_BIN = fileURLToPath(new URL("../../bin/evh", import.meta.url));
 
+/**
+ * What every test's bin/evh gets: no colours, and a system root that does not
+ * exist, so that no test depends on whether this machine has an /etc/evh.
+ */
+export const TEST_ENV = { NO_COLOR: "1", EVH_SYSTEM_ROOT: "/nonexistent/evh-system-root" };
+
 export interface EvhResult {
   readonly code: number | null;
   readonly stdout: string;
@@ -19,7 +25,7 @@ export function runEvh(
   return new Promise((resolve, reject) => {
     const child = spawn(EVH_BIN, args, {
       cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: "1", ...options.env },
+      env: { ...process.env, ...TEST_ENV, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
@@ -61,7 +67,7 @@ export async function startAgent(
   options: { env?: NodeJS.ProcessEnv; waitReady?: boolean } = {},
 ): Promise<AgentProcess> {
   const child = spawn(EVH_BIN, ["run", "--root", root, ...args], {
-    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    env: { ...process.env, ...TEST_ENV, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -2,10 +2,9 @@ import path from "node:path";
 import { type Command, Option } from "commander";
 import { Agent } from "../../agent/agent.js";
 import { LOG_LEVELS, type LogLevel } from "../../config/config.js";
-import { parseDuration } from "../../config/duration.js";
-import { UsageError } from "../../errors/evh-error.js";
 import { AgentLogger } from "../../record/logger.js";
 import { ensureTrustedStateDir } from "../../system/trusted-path.js";
+import { durationFlagMs } from "../duration-flag.js";
 import { type CommonOptions, configFor, withCommon } from "../program.js";
 
 interface RunOptions extends CommonOptions {
@@ -30,9 +29,7 @@ export function registerRun(program: Command, done: (status: Promise<number>) =>
 async function runAgent(options: RunOptions): Promise<number> {
   let graceMs: number | undefined;
   if (options.grace !== undefined) {
-    graceMs = parseDuration(options.grace);
-    if (graceMs === undefined)
-      throw new UsageError(`--grace must be a duration such as 10s or 2m, got "${options.grace}"`);
+    graceMs = durationFlagMs(options.grace, "--grace");
   }
   const config = configFor(options, { graceMs, logLevel: options.logLevel });
   // Created (0700) and checked before anything is written there: the log first of all.

@@ -33,6 +33,7 @@ async function status(options: StatusOptions): Promise<number> {
   ]);
   const oldest = fresh.reduce((min, e) => Math.min(min, e.mtimeMs), Number.POSITIVE_INFINITY);
   const report = {
+    root: { dir: config.root, why: config.rootWhy },
     agent: {
       running: pid !== null,
       pid,
@@ -47,6 +48,7 @@ async function status(options: StatusOptions): Promise<number> {
     sayJson(report);
     return 0;
   }
+  say(`root:   ${config.root}  (chosen by: ${config.rootWhy})`);
   say(
     pid !== null
       ? `agent:  running (pid ${pid})`
