@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell expansions are the subject here
 import { describe, expect, it } from "vitest";
 import { translatePleskCommand } from "../../src/cli/plesk-command.js";
 

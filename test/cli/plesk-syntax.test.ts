@@ -77,6 +77,7 @@ describe("parsePleskArgs", () => {
     ).toMatchObject({
       operation: {
         fields: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, written into the file
           command: '/bin/echo "${NEW_MAILNAME}" >> /tmp/log',
           shell: true,
           commandAsGiven: "/bin/echo <new_mailname> >> /tmp/log",
