@@ -1,5 +1,5 @@
 import { getCatalogue } from "../events/catalogue.js";
-import { listSystemUsers } from "../execute/system-users.js";
+import { currentUser, listSystemUsers } from "../execute/system-users.js";
 import type { Handler } from "../handlers/handler.js";
 import type { LoadedHandlers } from "./loaded-handlers.js";
 import { numberOf, type PleskIds } from "./plesk-ids.js";
@@ -17,16 +17,18 @@ import { show } from "./test-output.js";
  *    User             root
  *    Command          /usr/local/psa/bin/extension --exec robocertsentry reconcile.php
  *
+ * Blocks come in the order of their numbers, as Plesk lists them.
  * Scripts read it line by line (an `Id` line starts a block), so a value
  * never spans lines: one with control characters is shown JSON-quoted.
  */
 export function formatPleskList(loaded: LoadedHandlers, ids: PleskIds): string {
   return loaded.registry
     .all()
-    .map((handler) => {
-      const n = numberOf(ids, handler.id);
+    .map((handler) => ({ handler, n: numberOf(ids, handler.id) ?? Number.MAX_SAFE_INTEGER }))
+    .sort((a, b) => a.n - b.n)
+    .map(({ handler, n }) => {
       return [
-        line("Id", n === undefined ? "?" : String(n)),
+        line("Id", String(n)),
         line("Name", eventName(handler)),
         line("Priority", String(handler.priority)),
         line("User", handler.userName ?? loaded.agentUser.name),
@@ -58,9 +60,14 @@ export function formatPleskEvents(): string {
     .join("\n");
 }
 
-/** `--list-users`: one account name a line, those a handler's `-user` may name. */
+/**
+ * `--list-users`: one account name a line, those a handler's `-user` may
+ * name: all of /etc/passwd when evh runs as root, else only its own (SPEC §4).
+ */
 export function formatPleskUsers(): string {
+  const me = currentUser();
   return listSystemUsers()
+    .filter((user) => me.uid === 0 || user.uid === me.uid)
     .map((user) => user.name)
     .join("\n");
 }
