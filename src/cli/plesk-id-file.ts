@@ -24,12 +24,15 @@ const STALE_MS = 60_000;
  * one. The exclusive create is also the lock: two `event_handler` commands
  * at once (two installers) take turns, so no number is given twice.
  *
+ * `change` runs under the lock, so whatever it reads (handlers.d/) is not
+ * older than the state it changes.
+ *
  * With `create: false` a missing registry stays missing (a native
  * `evh delete` has nothing to retire when no Plesk-syntax command ever ran).
  */
 export async function changePleskIds(
   varDir: string,
-  change: (state: PleskIds) => PleskIds,
+  change: (state: PleskIds) => PleskIds | Promise<PleskIds>,
   options: { create: boolean } = { create: true },
 ): Promise<PleskIds> {
   const file = pleskIdsFile(varDir);
@@ -40,7 +43,7 @@ export async function changePleskIds(
   let renamed = false;
   try {
     const before = await readState(file);
-    const after = change(before);
+    const after = await change(before);
     if (samePleskIds(before, after) && (await exists(file))) return after;
     await handle.writeFile(`${JSON.stringify(after, null, 1)}\n`, "utf8");
     await handle.chmod(0o600);

@@ -8,15 +8,18 @@ import { handlerOfNumber, numberHandlers, type PleskIds } from "./plesk-ids.js";
 export async function loadNumbered(
   config: EvhConfig,
 ): Promise<{ loaded: LoadedHandlers; ids: PleskIds }> {
-  const loaded = loadHandlers(config);
-  const present = loaded.registry.all().map((h) => ({ id: h.id, file: h.file }));
-  const failed = new Set(
-    [...loaded.files.values()].filter((f) => f.status === "failed").map((f) => f.file),
-  );
-  const ids = await changePleskIds(config.varDir, (state) =>
-    numberHandlers(state, present, failed),
-  );
-  return { loaded, ids };
+  let loaded: LoadedHandlers | undefined;
+  // Loaded under the registry's lock: a snapshot older than the state could retire
+  // the number another command just gave to a handler this one did not see yet.
+  const ids = await changePleskIds(config.varDir, (state) => {
+    loaded = loadHandlers(config);
+    const present = loaded.registry.all().map((h) => ({ id: h.id, file: h.file }));
+    const failed = new Set(
+      [...loaded.files.values()].filter((f) => f.status === "failed").map((f) => f.file),
+    );
+    return numberHandlers(state, present, failed);
+  });
+  return { loaded: loaded as LoadedHandlers, ids };
 }
 
 /**

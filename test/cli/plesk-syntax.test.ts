@@ -191,6 +191,34 @@ describe("evh event_handler", () => {
     expect(errorLine(native)).toContain("already runs this command for this event and user");
   });
 
+  it("numbers concurrent creates apart, and refuses a damaged number registry without touching it", async () => {
+    const root = newRoot();
+    const made = await Promise.all(
+      ["client_create", "domain_create", "site_create"].map((event) =>
+        root.evh("event_handler", "-c", "-event", event, "-command", "/bin/true"),
+      ),
+    );
+    expect(made.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(made.map((r) => r.stdout).sort()).toEqual(["1\n", "2\n", "3\n"]);
+    // Each keeps the number its create printed: none was retired by another's older view.
+    const listed = (await root.evh("event_handler", "--list")).stdout;
+    const ids = [...listed.matchAll(/Id +(\d+)\n +Name +(.*)\n/g)].map((m) => [m[2], `${m[1]}\n`]);
+    expect(Object.fromEntries(ids)).toEqual({
+      "Customer account created": made[0]?.stdout,
+      "Subscription (default domain) created": made[1]?.stdout,
+      "Domain (additional site) created": made[2]?.stdout,
+    });
+    expect(root.names("var")).toEqual(["plesk-ids.json"]);
+    root.write("var/plesk-ids.json", "{not json", 0o600);
+    const list = await root.evh("event_handler", "--list");
+    expect(list.code).toBe(1);
+    expect(errorLine(list)).toBe(
+      "evh: var/plesk-ids.json is not a valid handler number registry; restore it from a backup, or remove it to number the handlers anew (old numbers then name other handlers)",
+    );
+    expect(root.read("var/plesk-ids.json")).toBe("{not json");
+    expect(root.names("var")).toEqual(["plesk-ids.json"]);
+  });
+
   it("refuses a missing -command and a bad priority as bad usage (exit 2)", async () => {
     const root = newRoot();
     const noCommand = await root.evh("event_handler", "--create", "-event", "client_create");
