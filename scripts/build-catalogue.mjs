@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * Builds data/catalogue.json, evh's built-in event catalogue (SPEC §7), from
- * the research list of Plesk events (default ../shared/plesk-events.yaml,
- * outside the repo). The output is committed: the repo must not depend on
- * the research file, and CI does not rerun this script.
+ * data/plesk-events.yaml: evh's own copy of the research list of Plesk events
+ * (../shared/plesk-events.yaml, outside the repo) with the additions public
+ * material supports, each naming its source. Both files are committed; the
+ * JSON is what evh reads (a YAML parser at every start costs too much).
  *
  *   node scripts/build-catalogue.mjs [path/to/plesk-events.yaml [output.json]]
  *
@@ -24,7 +25,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SOURCE = process.argv[2] ?? path.join(HERE, "../../shared/plesk-events.yaml");
+const SOURCE = process.argv[2] ?? path.join(HERE, "../data/plesk-events.yaml");
 const TARGET = process.argv[3] ?? path.join(HERE, "../data/catalogue.json");
 
 const ID_STATUSES = ["documented", "observed", "inferred", "guessed"];

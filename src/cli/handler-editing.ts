@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import type { EvhConfig } from "../config/config.js";
-import { errnoCode, HandlerNotFoundError } from "../errors/evh-error.js";
+import { DuplicateHandlerError, errnoCode, HandlerNotFoundError } from "../errors/evh-error.js";
 import type { SystemUser } from "../execute/system-users.js";
 import { didYouMean, hint } from "../handlers/did-you-mean.js";
 import type { Handler } from "../handlers/handler.js";
@@ -19,6 +19,8 @@ import {
 } from "./handler-text.js";
 import { type LoadedHandlers, loadHandlers } from "./loaded-handlers.js";
 import { displayPath } from "./output.js";
+import { changePleskIds } from "./plesk-id-file.js";
+import { retireHandler } from "./plesk-ids.js";
 
 /** What `create` and `update` did. */
 export interface EditResult {
@@ -63,10 +65,14 @@ export async function createHandler(
     .all()
     .find((h) => h.id !== id && sameHandler(h, checked.handler, loaded.agentUser));
   if (duplicate !== undefined && !options.force) {
-    throw new CommandError(
+    throw new DuplicateHandlerError(
       `handler "${duplicate.id}" (${displayPath(duplicate.file)}:${duplicate.line}) already runs this command for this event and user; ${options.flag("force")} creates another one`,
+      { id: duplicate.id, file: duplicate.file, line: duplicate.line },
     );
   }
+  // A number left for this id by a handler removed by hand is not this new handler's.
+  if (!replacing)
+    await changePleskIds(config.varDir, (s) => retireHandler(s, id), { create: false });
   try {
     await writeHandlerFile(file, text, { replace: replacing });
   } catch (error) {
@@ -98,6 +104,8 @@ export async function deleteHandler(config: EvhConfig, id: string): Promise<{ fi
   const loaded = loadHandlers(config);
   const { file } = locateEditable(config, loaded, id, "delete");
   await removeHandlerFile(file);
+  // Its Plesk-syntax number is retired now, so a handler created later under the same id gets a new one.
+  await changePleskIds(config.varDir, (s) => retireHandler(s, id), { create: false });
   return { file };
 }
 

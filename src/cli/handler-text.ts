@@ -14,12 +14,24 @@ export interface HandlerFields {
   readonly priority?: number | string;
   readonly user?: string;
   readonly command?: string;
+  /** Run `command` with /bin/sh -c; false removes the key (the default). */
+  readonly shell?: boolean;
+  /** The command as a Plesk-syntax script gave it, when evh rewrote it: kept as a comment above `command`. */
+  readonly commandAsGiven?: string;
   readonly timeout?: string;
   readonly enabled?: boolean;
 }
 
 /** Key order in written files: the order of SPEC §3. */
-const FIELD_ORDER = ["event", "priority", "user", "command", "timeout", "enabled"] as const;
+const FIELD_ORDER = [
+  "event",
+  "priority",
+  "user",
+  "command",
+  "shell",
+  "timeout",
+  "enabled",
+] as const;
 
 /** How a key is spelled on the command line: `--user`, or `-user` in Plesk syntax. */
 export type FlagName = (key: string) => string;
@@ -48,17 +60,41 @@ export function timeoutFlag(value: string, flag: string): string {
  */
 export function newHandlerText(id: string, fields: HandlerFields): string {
   const body: Record<string, unknown> = { id };
-  for (const key of FIELD_ORDER) if (fields[key] !== undefined) body[key] = fields[key];
+  for (const key of FIELD_ORDER) {
+    if (fields[key] !== undefined && fields[key] !== false) body[key] = fields[key];
+  }
   const doc = new Document(body);
   doc.commentBefore = ` Written by evh create. Change it with evh update ${id}, remove it with evh delete ${id}.`;
+  noteCommandAsGiven(doc, fields);
   return doc.toString({ lineWidth: 0 });
 }
 
 /** The text of a handler file with some keys set anew; comments and other keys are kept. */
 export function updatedHandlerText(text: string, fields: HandlerFields): string {
   const doc = handlerDocuments(text)[0] ?? parseDocument(text, { schema: "core" });
-  for (const key of FIELD_ORDER) if (fields[key] !== undefined) doc.set(key, fields[key]);
+  for (const key of FIELD_ORDER) {
+    if (key === "shell" && fields.shell === false) doc.delete("shell");
+    else if (fields[key] !== undefined) doc.set(key, fields[key]);
+  }
+  if (fields.command !== undefined) noteCommandAsGiven(doc, fields);
   return doc.toString({ lineWidth: 0 });
+}
+
+/**
+ * A rewritten Plesk command (plesk-command.ts) shows both forms in the file:
+ * the command as given in a comment above the `command` key, the command
+ * that runs as its value. A command given as is carries no such comment.
+ */
+function noteCommandAsGiven(doc: Document, fields: HandlerFields): void {
+  if (!isMap(doc.contents)) return;
+  const pair = doc.contents.items.find(
+    (item) => isScalar(item.key) && item.key.value === "command",
+  );
+  if (pair === undefined || !isScalar(pair.key)) return;
+  pair.key.commentBefore =
+    fields.commandAsGiven === undefined
+      ? undefined
+      : ` -command as given (Plesk syntax): ${JSON.stringify(fields.commandAsGiven)}`;
 }
 
 /** The documents of a handler file that define something (empty ones do not count). */

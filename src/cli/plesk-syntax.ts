@@ -1,6 +1,7 @@
 import { UsageError } from "../errors/evh-error.js";
 import { didYouMean, hint } from "../handlers/did-you-mean.js";
 import { type FlagName, type HandlerFields, priorityFlag } from "./handler-text.js";
+import { translatePleskCommand } from "./plesk-command.js";
 
 /**
  * The syntax of Plesk's `plesk bin event_handler` utility (SPEC §6): one
@@ -10,8 +11,10 @@ import { type FlagName, type HandlerFields, priorityFlag } from "./handler-text.
  *   --update ID [-event E] [-priority P] [-user U] [-command C]
  *   --delete ID | --list | --list-events | --list-users | --help
  *
- * Either dash count is accepted for every word, as Plesk's own parser does
- * not insist either; `--root DIR` and `--config FILE` are evh's additions.
+ * and the short forms of Plesk's command-line utilities (`-c`, `-u`, `-d`,
+ * `-l`, `-h`). Either dash count is accepted for every word, as Plesk's own
+ * parser does not insist either; `--root DIR` and `--config FILE` are
+ * evh's additions. `-command` is translated as Plesk meant it (plesk-command.ts).
  * It maps onto the same create/update/delete/list functions as evh's own
  * commands: this file only translates words.
  */
@@ -39,24 +42,34 @@ const OPERATIONS = ["create", "update", "delete", "list", "list-events", "list-u
 const WITH_ID = new Set(["update", "delete"]);
 const FIELDS = ["event", "priority", "user", "command"] as const;
 const VALUES = new Set<string>([...FIELDS, "root", "config"]);
-const WORDS = [...OPERATIONS, ...VALUES, "force", "h"];
+/** Plesk's short forms of the operations. */
+const SHORT: Readonly<Record<string, string>> = {
+  c: "create",
+  u: "update",
+  d: "delete",
+  l: "list",
+  h: "help",
+};
+const WORDS = [...OPERATIONS, ...VALUES, "force", ...Object.keys(SHORT)];
 
 export const PLESK_USAGE = `Usage: evh event_handler OPERATION [OPTIONS]   (the syntax of plesk bin event_handler)
 
 Operations:
-  --create -event E -command C [-priority P] [-user U] [-force]
-                     create a handler; prints its id. A handler with the same
-                     event, user and command is refused unless -force is given
-  --update ID [-event E] [-priority P] [-user U] [-command C]
-                     change a handler that evh created
-  --delete ID        remove a handler that evh created
-  --list             all handlers with their state
+  --create, -c -event E -command C [-priority P] [-user U] [-force]
+                     create a handler; prints its number. A handler with the
+                     same event, user and command is not created again: its
+                     number is printed (exit 0) unless -force is given
+  --update, -u ID [-event E] [-priority P] [-user U] [-command C]
+                     change a handler that evh created (ID: its number or evh id)
+  --delete, -d ID    remove a handler that evh created
+  --list, -l         all handlers, in Plesk's block format with their numbers
   --list-events      the events of the catalogue
   --list-users       the system users a handler may run as
-  --help             this text
+  --help, -h         this text
 
 Options:
   -priority P        0..100 (0 lowest, 25 low, 50 normal, 75 high, 100 highest)
+  -command C         as in Plesk: $NEW_X, \${NEW_X} and <new_x> are the event's values
   --root DIR         the evh root (default: $EVH_ROOT, else the current directory)
   --config FILE      config file (default: <root>/evh.yaml)`;
 
@@ -79,8 +92,8 @@ export function parsePleskArgs(args: readonly string[]): PleskCommand {
       if (value === undefined) throw new UsageError(`event_handler: ${token} needs a value`);
       return value;
     };
-    if (word === "h" || OPERATIONS.includes(word)) {
-      const name = word === "h" ? "help" : word;
+    if (Object.hasOwn(SHORT, word) || OPERATIONS.includes(word)) {
+      const name = SHORT[word] ?? word;
       if (operation !== undefined) {
         throw new UsageError(
           `event_handler: give one operation, got --${operation.name} and --${name}`,
@@ -161,8 +174,15 @@ function fieldsOf(values: ReadonlyMap<string, string>): HandlerFields {
     ...(values.has("event") ? { event: values.get("event") } : {}),
     ...(priority === undefined ? {} : { priority: priorityFlag(priority, "-priority") }),
     ...(values.has("user") ? { user: values.get("user") } : {}),
-    ...(values.has("command") ? { command: values.get("command") } : {}),
+    ...commandFields(values.get("command")),
   };
+}
+
+/** `-command` as evh stores it: rewritten as Plesk meant it, the text as given kept when it changed. */
+function commandFields(given: string | undefined): HandlerFields {
+  if (given === undefined) return {};
+  const { command, shell, rewritten } = translatePleskCommand(given);
+  return { command, shell, ...(rewritten ? { commandAsGiven: given } : {}) };
 }
 
 /** A word as the usage text spells it: `--list`, `--root`, `-event`. */

@@ -90,6 +90,23 @@ export class HandlerNotFoundError extends EvhError {
   readonly code = "HANDLER_NOT_FOUND";
 }
 
+/**
+ * A create that would add a second handler with the same event, user and
+ * command. The native `evh create` fails with it; the Plesk syntax reports
+ * the existing handler and succeeds (SPEC §6).
+ */
+export class DuplicateHandlerError extends EvhError {
+  readonly code = "HANDLER_DUPLICATE";
+
+  constructor(
+    message: string,
+    /** The handler that already does it. */
+    readonly existing: { readonly id: string; readonly file: string; readonly line: number },
+  ) {
+    super(message);
+  }
+}
+
 /** Normalise whatever was thrown into an Error at a catch boundary. */
 export function toError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;

@@ -32,6 +32,7 @@ describe("parsePleskArgs", () => {
           priority: 50,
           user: "root",
           command: "/usr/local/bin/sync.sh <new_domain_name>",
+          shell: false,
         },
         force: false,
       },
@@ -44,6 +45,44 @@ describe("parsePleskArgs", () => {
     expect(parsePleskArgs(["--list", "--config=/etc/evh/evh.yaml"])).toEqual({
       operation: { op: "list" },
       config: "/etc/evh/evh.yaml",
+    });
+  });
+
+  it("reads the short forms of Plesk's utilities: -c, -u, -d, -l, -h", () => {
+    expect(parsePleskArgs(["-l"])).toEqual({ operation: { op: "list" } });
+    expect(parsePleskArgs(["-d", "4"])).toEqual({ operation: { op: "delete", id: "4" } });
+    expect(parsePleskArgs(["-u", "4", "-priority", "10"])).toEqual({
+      operation: { op: "update", id: "4", fields: { priority: 10 } },
+    });
+    expect(parsePleskArgs(["-c", "-event", "e", "-command", "/bin/true"])).toMatchObject({
+      operation: { op: "create", fields: { event: "e", command: "/bin/true" } },
+    });
+    expect(parsePleskArgs(["-h"])).toEqual({ operation: { op: "help" } });
+  });
+
+  it("translates -command as Plesk meant it, keeping the text as given", () => {
+    expect(
+      parsePleskArgs(["-c", "-event", "e", "-command", "/bin/echo $NEW_MAILNAME"]),
+    ).toMatchObject({
+      operation: {
+        fields: {
+          command: "/bin/echo <new_mailname>",
+          shell: false,
+          commandAsGiven: "/bin/echo $NEW_MAILNAME",
+        },
+      },
+    });
+    expect(
+      parsePleskArgs(["-u", "2", "-command", "/bin/echo <new_mailname> >> /tmp/log"]),
+    ).toMatchObject({
+      operation: {
+        fields: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, written into the file
+          command: '/bin/echo "${NEW_MAILNAME}" >> /tmp/log',
+          shell: true,
+          commandAsGiven: "/bin/echo <new_mailname> >> /tmp/log",
+        },
+      },
     });
   });
 
@@ -86,12 +125,12 @@ describe("parsePleskArgs", () => {
 });
 
 describe("evh event_handler", () => {
-  it("creates, refuses a duplicate unless -force, updates, lists and deletes", async () => {
+  it("creates (printing the number), re-creates idempotently unless -force, updates, lists and deletes", async () => {
     const root = newRoot();
     const create = ["event_handler", "--create", "-event", "domain_create", "-priority", "75"];
     const rest = ["-user", me, "-command", "/bin/echo <new_domain_name>"];
     const made = await root.evh(...create, ...rest);
-    expect(made).toEqual({ code: 0, stdout: "domain_create-1\n", stderr: "" });
+    expect(made).toEqual({ code: 0, stdout: "1\n", stderr: "" });
     expect(parse(root.read("handlers.d/domain_create-1.yaml"))).toEqual({
       id: "domain_create-1",
       event: "domain_create",
@@ -99,29 +138,85 @@ describe("evh event_handler", () => {
       user: me,
       command: "/bin/echo <new_domain_name>",
     });
-    const duplicate = await root.evh(...create, ...rest);
-    expect(duplicate.code).toBe(1);
-    expect(errorLine(duplicate)).toBe(
-      'evh: handler "domain_create-1" (handlers.d/domain_create-1.yaml:3) already runs this command for this event and user; -force creates another one',
-    );
-    expect((await root.evh(...create, ...rest, "-force")).stdout).toBe("domain_create-2\n");
-    const updated = await root.evh(
-      "event_handler",
-      "--update",
-      "domain_create-2",
-      "-priority",
-      "10",
-    );
-    expect(updated).toMatchObject({ code: 0, stdout: "domain_create-2\n" });
+    const again = await root.evh(...create, ...rest);
+    expect(again).toEqual({
+      code: 0,
+      stdout: "1\n",
+      stderr:
+        'evh: handler 1 ("domain_create-1", handlers.d/domain_create-1.yaml:3) already runs this command for this event and user: nothing created (-force creates another one)\n',
+    });
+    expect(root.names("handlers.d")).toEqual(["domain_create-1.yaml"]);
+    expect((await root.evh(...create, ...rest, "-force")).stdout).toBe("2\n");
+    const updated = await root.evh("event_handler", "--update", "2", "-priority", "10");
+    expect(updated).toMatchObject({ code: 0, stdout: "2\n" });
+    expect(parse(root.read("handlers.d/domain_create-2.yaml"))).toMatchObject({ priority: 10 });
+    // evh's own ids still work
+    const byName = await root.evh("event_handler", "-u", "domain_create-2", "-priority", "11");
+    expect(byName).toMatchObject({ code: 0, stdout: "2\n" });
     const list = await root.evh("event_handler", "--list");
-    expect(list.stdout).toMatch(/^domain_create-2 +domain_create +10 /m);
-    expect((await root.evh("event_handler", "--delete", "domain_create-1")).code).toBe(0);
+    expect(list.stdout).toBe(
+      [
+        "   Id               1",
+        "   Name             Subscription (default domain) created",
+        "   Priority         75",
+        `   User             ${me}`,
+        "   Command          /bin/echo <new_domain_name>",
+        "",
+        "   Id               2",
+        "   Name             Subscription (default domain) created",
+        "   Priority         11",
+        `   User             ${me}`,
+        "   Command          /bin/echo <new_domain_name>",
+        "",
+      ].join("\n"),
+    );
+    expect(await root.evh("event_handler", "--delete", "1")).toMatchObject({ code: 0 });
     expect(root.names("handlers.d")).toEqual(["domain_create-2.yaml"]);
-    const unknown = await root.evh("event_handler", "--delete", "domain_create-1");
+    const unknown = await root.evh("event_handler", "--delete", "1");
     expect(unknown.code).toBe(1);
     expect(errorLine(unknown)).toBe(
-      'evh: no handler with id "domain_create-1" in handlers.d (did you mean "domain_create-2"?); evh list shows the ids',
+      "evh: no handler with number 1; evh event_handler --list shows the numbers",
     );
+    // The native command keeps refusing a duplicate.
+    const native = await root.evh(
+      "create",
+      "--event",
+      "domain_create",
+      "--user",
+      me,
+      "--command",
+      "/bin/echo <new_domain_name>",
+    );
+    expect(native.code).toBe(1);
+    expect(errorLine(native)).toContain("already runs this command for this event and user");
+  });
+
+  it("numbers concurrent creates apart, and refuses a damaged number registry without touching it", async () => {
+    const root = newRoot();
+    const made = await Promise.all(
+      ["client_create", "domain_create", "site_create"].map((event) =>
+        root.evh("event_handler", "-c", "-event", event, "-command", "/bin/true"),
+      ),
+    );
+    expect(made.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(made.map((r) => r.stdout).sort()).toEqual(["1\n", "2\n", "3\n"]);
+    // Each keeps the number its create printed: none was retired by another's older view.
+    const listed = (await root.evh("event_handler", "--list")).stdout;
+    const ids = [...listed.matchAll(/Id +(\d+)\n +Name +(.*)\n/g)].map((m) => [m[2], `${m[1]}\n`]);
+    expect(Object.fromEntries(ids)).toEqual({
+      "Customer account created": made[0]?.stdout,
+      "Subscription (default domain) created": made[1]?.stdout,
+      "Domain (additional site) created": made[2]?.stdout,
+    });
+    expect(root.names("var")).toEqual(["plesk-ids.json"]);
+    root.write("var/plesk-ids.json", "{not json", 0o600);
+    const list = await root.evh("event_handler", "--list");
+    expect(list.code).toBe(1);
+    expect(errorLine(list)).toBe(
+      "evh: var/plesk-ids.json is not a valid handler number registry; restore it from a backup, or remove it to number the handlers anew (old numbers then name other handlers)",
+    );
+    expect(root.read("var/plesk-ids.json")).toBe("{not json");
+    expect(root.names("var")).toEqual(["plesk-ids.json"]);
   });
 
   it("refuses a missing -command and a bad priority as bad usage (exit 2)", async () => {
@@ -169,9 +264,12 @@ describe("evh event_handler", () => {
       root.evh("event_handler", "--list-users"),
       root.evh("event_handler", "--help"),
     ]);
-    expect(events.stdout).toMatch(/^client_create +Customer account created$/m);
-    expect(users.stdout).toMatch(/^root +0 +0 /m);
+    expect(events.stdout).toMatch(/^ {3}client_create {28}Customer account created$/m);
+    expect(events.stdout).not.toContain("TITLE");
+    expect(users.stdout).toMatch(/^root$/m);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("--create -event E -command C [-priority P] [-user U] [-force]");
+    expect(help.stdout).toContain(
+      "--create, -c -event E -command C [-priority P] [-user U] [-force]",
+    );
   });
 });

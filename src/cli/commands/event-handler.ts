@@ -1,18 +1,20 @@
 import type { Command } from "commander";
+import type { EvhConfig } from "../../config/config.js";
+import { DuplicateHandlerError } from "../../errors/evh-error.js";
 import { createHandler, deleteHandler, updateHandler } from "../handler-editing.js";
-import { formatHandlerRows, handlerRows } from "../handler-rows.js";
-import { loadHandlers } from "../loaded-handlers.js";
-import { note, say, warn } from "../output.js";
+import type { HandlerFields } from "../handler-text.js";
+import { displayPath, note, say, warn } from "../output.js";
+import { numberOf } from "../plesk-ids.js";
+import { formatPleskEvents, formatPleskList, formatPleskUsers } from "../plesk-list.js";
+import { handlerIdOf, loadNumbered } from "../plesk-numbered.js";
 import { PLESK_USAGE, parsePleskArgs, pleskFlag } from "../plesk-syntax.js";
 import { configFor, type Done } from "../program.js";
-import { formatEvents } from "./list-events.js";
-import { formatUsers } from "./list-users.js";
 
 /**
  * `evh event_handler ...`: Plesk's `event_handler` syntax for existing
  * provisioning scripts. Commander hands the words over untouched; the Plesk
  * parser reads them and the same functions as `evh create/update/delete/list`
- * do the work.
+ * do the work. Handlers are named by Plesk's numbers here (plesk-ids.ts).
  */
 export function registerEventHandler(program: Command, done: Done): void {
   program
@@ -33,40 +35,72 @@ async function eventHandler(words: readonly string[]): Promise<number> {
   }
   const config = configFor(common);
   switch (operation.op) {
-    case "create": {
-      const result = await createHandler(config, operation.fields, {
-        force: operation.force,
-        flag: pleskFlag,
-      });
-      for (const warning of result.warnings) warn(warning);
-      say(result.id);
-      return 0;
-    }
+    case "create":
+      return create(config, operation.fields, operation.force);
     case "update": {
-      const result = await updateHandler(config, operation.id, operation.fields, pleskFlag);
+      const id = await handlerIdOf(config, operation.id);
+      const result = await updateHandler(config, id, operation.fields, pleskFlag);
       for (const warning of result.warnings) warn(warning);
-      say(result.id);
+      say(await numberText(config, id));
       return 0;
     }
     case "delete":
-      await deleteHandler(config, operation.id);
+      await deleteHandler(config, await handlerIdOf(config, operation.id));
       say(operation.id);
       return 0;
     case "list": {
-      const rows = handlerRows(loadHandlers(config));
-      if (rows.length === 0) note("no handlers");
-      else say(formatHandlerRows(rows));
+      const { loaded, ids } = await loadNumbered(config);
+      const invalid = [...loaded.files.values()].filter((f) => f.status === "failed").length;
+      if (loaded.registry.all().length > 0) say(formatPleskList(loaded, ids));
+      else note("no handlers");
+      if (invalid > 0) {
+        note(
+          `${invalid} handler file(s) failed to load and are not listed; evh validate shows why`,
+        );
+      }
       return 0;
     }
     case "list-events":
-      say(formatEvents(false));
+      say(formatPleskEvents());
       return 0;
     case "list-users":
-      say(formatUsers(false));
+      say(formatPleskUsers());
       return 0;
     default: {
       const never: never = operation;
       throw new Error(`unknown operation ${JSON.stringify(never)}`);
     }
   }
+}
+
+/**
+ * `--create`: prints the new handler's number. The same create again (a
+ * re-run installer) creates nothing and succeeds, naming the handler that
+ * exists (SPEC §6); `-force` creates the duplicate.
+ */
+async function create(
+  config: EvhConfig,
+  fields: HandlerFields & { event: string; command: string },
+  force: boolean,
+): Promise<number> {
+  try {
+    const result = await createHandler(config, fields, { force, flag: pleskFlag });
+    for (const warning of result.warnings) warn(warning);
+    say(await numberText(config, result.id));
+  } catch (error) {
+    if (!(error instanceof DuplicateHandlerError)) throw error;
+    const { id, file, line } = error.existing;
+    const n = await numberText(config, id);
+    note(
+      `handler ${n} ("${id}", ${displayPath(file)}:${line}) already runs this command for this event and user: nothing created (-force creates another one)`,
+    );
+    say(n);
+  }
+  return 0;
+}
+
+/** The handler's Plesk number, numbering it (and any other new handler) now. */
+async function numberText(config: EvhConfig, id: string): Promise<string> {
+  const { ids } = await loadNumbered(config);
+  return String(numberOf(ids, id) ?? id);
 }
