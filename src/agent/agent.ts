@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { EvhConfig } from "../config/config.js";
-import { EventDecodeError, errnoCode, toError } from "../errors/evh-error.js";
+import { EntryRefusedError, EventDecodeError, errnoCode, toError } from "../errors/evh-error.js";
 import { getCatalogue } from "../events/catalogue.js";
 import { classifyEventFileName } from "../events/decode-event-file.js";
 import { currentUser } from "../execute/system-users.js";
@@ -11,6 +11,7 @@ import type { Registry } from "../handlers/registry.js";
 import { Journal } from "../record/journal.js";
 import type { AgentLogger } from "../record/logger.js";
 import { Redactor } from "../record/redact.js";
+import { hardLinkRefused } from "../spool/read-event-bytes.js";
 import { Spool, type SpoolEntry } from "../spool/spool.js";
 import type { ClaimedEvent } from "./claimed-event.js";
 import { decodeClaimed } from "./decode-claimed.js";
@@ -252,11 +253,13 @@ export class Agent {
     try {
       if (entry.raw) {
         await this.reject(entry.name, "new", nameNotUtf8(entry.raw), entry.raw);
+      } else if (entry.kind === "hard link") {
+        await this.reject(entry.name, "new", hardLinkRefused());
       } else if (entry.kind !== "file") {
         await this.reject(
           entry.name,
           "new",
-          new EventDecodeError(`not a regular file: ${entry.kind}`),
+          new EntryRefusedError(`not a regular file: ${entry.kind}`),
         );
       } else if (classifyEventFileName(entry.name) === "unsupported") {
         await this.reject(
@@ -301,7 +304,7 @@ export class Agent {
         this.toDecode.unshift(item);
         throw error;
       }
-      if (!item.second && !error.reason.startsWith("not a regular file")) {
+      if (!item.second && !(error instanceof EntryRefusedError)) {
         // A writer that skipped tmp/ may still be writing: look once more after the settle delay.
         this.log.logger.debug(
           `cannot parse ${item.name} yet: ${error.reason}; parsing it again in ${this.config.settleDelayMs} ms`,

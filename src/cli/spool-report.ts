@@ -15,13 +15,13 @@ export interface FailureReport {
 
 /**
  * Whether a name in a spool folder is an event for counting: not hidden
- * (`.gitkeep`, producers' temp names), and in failed/ not a sidecar nor a
- * sidecar being written (`x.json.error.json.tmp-<pid>`).
+ * (`.gitkeep`, producers' temp names, the agent's sidecar temps), and in
+ * failed/ not a sidecar.
  */
 export function isEventName(state: SpoolState, name: string): boolean {
   if (name.startsWith(".")) return false;
   if (state !== "failed") return true;
-  return !isSidecar(name) && !name.includes(`${SIDECAR_SUFFIX}.tmp-`);
+  return !isSidecar(name);
 }
 
 /** The events in a state folder, in processing order; none when the folder does not exist yet. */

@@ -28,6 +28,28 @@ export class EventDecodeError extends EvhError {
   }
 }
 
+/**
+ * A spool entry refused unread (SPEC §2): a symlink, directory, FIFO, socket,
+ * device, or a file with more than one hard link. Permanent at once: looking
+ * again after the settle delay cannot make it an event file.
+ */
+export class EntryRefusedError extends EventDecodeError {}
+
+/**
+ * A folder the running user cannot trust (SPEC §1): a symlink, owned by
+ * another user, or writable by others. Nothing is done inside it.
+ */
+export class UntrustedPathError extends EvhError {
+  readonly code = "UNTRUSTED_PATH";
+
+  constructor(
+    readonly path: string,
+    readonly why: string,
+  ) {
+    super(`refusing ${path}: ${why}`);
+  }
+}
+
 /** A handler file or document that is invalid. */
 export class HandlerInvalidError extends EvhError {
   readonly code = "HANDLER_INVALID";

@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { constants as fsConstants, lstatSync, renameSync, unlinkSync } from "node:fs";
+import { constants as fsConstants, lstatSync, renameSync, type Stats, unlinkSync } from "node:fs";
 import { chmod, mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
@@ -19,7 +19,19 @@ export interface SpoolEntry {
   readonly raw?: Buffer;
 }
 
-export type EntryKind = "file" | "symbolic link" | "directory" | "FIFO" | "socket" | "device";
+/**
+ * `hard link`: a regular file with more than one name. It is refused unread
+ * like a non-regular entry (SPEC §2): its other name may be a file its
+ * producer must not read, or could write, through the agent.
+ */
+export type EntryKind =
+  | "file"
+  | "hard link"
+  | "symbolic link"
+  | "directory"
+  | "FIFO"
+  | "socket"
+  | "device";
 
 /**
  * The spool directory and its state folders; every move is one rename(2).
@@ -121,7 +133,7 @@ export class Spool {
         // thread-pool round trip; with a backlog of 100,000 files that is seconds before the
         // first event can start.
         const stats = lstatSync(prefix + name);
-        entries.push({ name, mtimeMs: stats.mtimeMs, kind: kindOf(stats.mode) });
+        entries.push({ name, mtimeMs: stats.mtimeMs, kind: kindOf(stats) });
       } catch (error) {
         if (errnoCode(error) !== "ENOENT") throw error;
         // Node decodes bytes that are not UTF-8 to U+FFFD, so such a name is not found by its
@@ -156,7 +168,7 @@ export class Spool {
       if (skip?.(name)) continue;
       try {
         const stats = lstatSync(this.pathOf(state, raw));
-        entries.push({ name, mtimeMs: stats.mtimeMs, kind: kindOf(stats.mode), raw });
+        entries.push({ name, mtimeMs: stats.mtimeMs, kind: kindOf(stats), raw });
       } catch (error) {
         if (errnoCode(error) !== "ENOENT") throw error;
       }
@@ -168,7 +180,7 @@ export class Spool {
   entry(state: SpoolState, name: string): SpoolEntry | undefined {
     try {
       const stats = lstatSync(this.path(state, name));
-      return { name, mtimeMs: stats.mtimeMs, kind: kindOf(stats.mode) };
+      return { name, mtimeMs: stats.mtimeMs, kind: kindOf(stats) };
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return undefined;
       throw error;
@@ -240,10 +252,10 @@ function compareBytes(a: string, b: string): number {
 /** Printable ASCII: other names (rare) take the Buffer path, which is right for any name. */
 const ASCII = /^[ -~]*$/;
 
-function kindOf(mode: number): EntryKind {
-  switch (mode & fsConstants.S_IFMT) {
+function kindOf(stats: Stats): EntryKind {
+  switch (stats.mode & fsConstants.S_IFMT) {
     case fsConstants.S_IFREG:
-      return "file";
+      return stats.nlink > 1 ? "hard link" : "file";
     case fsConstants.S_IFLNK:
       return "symbolic link";
     case fsConstants.S_IFDIR:
