@@ -278,32 +278,37 @@ export class Agent {
         });
       }
     } catch (error) {
-      if (errnoCode(error) !== "ENOENT") {
-        this.intake.putBack(entry);
-        throw error;
-      }
-      if (existsSync(this.spool.path("new", entry.name))) {
-        // The file is there, so a spool folder it moves into is not (removed by
-        // hand): make the folders again and try once more after the pause.
-        this.intake.putBack(entry);
-        await this.spool.ensure();
-        throw error;
+      const gone = errnoCode(error) === "ENOENT" && !existsSync(this.spool.path("new", entry.name));
+      if (!gone) {
+        // This entry only is tried again later: the others go on meanwhile (SPEC §2).
+        const delay = this.intake.retryLater(entry);
+        this.transient(`claiming ${entry.name} (trying it again in ${delay} ms)`, toError(error));
+        // The file is there, so a spool folder it moves into may not be (removed by hand).
+        if (errnoCode(error) === "ENOENT") await this.spool.ensure().catch(() => undefined);
+        return;
       }
       // taken or removed meanwhile: nothing to do
     }
     this.intake.release(entry.name);
   }
 
+  /** Reads one claimed file; an error with it (EIO, a full disk) delays that file only. */
   private async decode(item: ToDecode): Promise<void> {
+    try {
+      await this.decodeOrReject(item);
+    } catch (error) {
+      this.transient(`reading ${item.name} (trying it again later)`, toError(error));
+      this.later(item.name, { ...item, second: false });
+    }
+  }
+
+  private async decodeOrReject(item: ToDecode): Promise<void> {
     let claimed: ClaimedEvent;
     try {
       claimed = await decodeClaimed(this.spool, this.config, item);
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return;
-      if (!(error instanceof EventDecodeError)) {
-        this.toDecode.unshift(item);
-        throw error;
-      }
+      if (!(error instanceof EventDecodeError)) throw error;
       if (!item.second && !(error instanceof EntryRefusedError)) {
         // A writer that skipped tmp/ may still be writing: look once more after the settle delay.
         this.log.logger.debug(
@@ -385,14 +390,19 @@ export class Agent {
       this.transient(`processing ${claimed.name}`, toError(error));
       // ENOENT on a placement: a spool folder was removed by hand; make it again.
       if (errnoCode(error) === "ENOENT") await this.spool.ensure().catch(() => undefined);
-      const timer = setTimeout(() => {
-        this.settling.delete(claimed.name);
-        const { name, registry } = claimed;
-        this.toDecode.push({ name, origin: "requeued", second: false, registry });
-        this.wake();
-      }, TRANSIENT_BACKOFF_MS);
-      this.settling.set(claimed.name, timer);
+      const { name, registry } = claimed;
+      this.later(name, { name, origin: "requeued", second: false, registry });
     }
+  }
+
+  /** Decodes `item` again after the transient-error pause, behind the others. */
+  private later(name: string, item: ToDecode): void {
+    const timer = setTimeout(() => {
+      this.settling.delete(name);
+      this.toDecode.push(item);
+      this.wake();
+    }, TRANSIENT_BACKOFF_MS);
+    this.settling.set(name, timer);
   }
 
   private transient(what: string, error: Error): void {

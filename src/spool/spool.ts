@@ -222,17 +222,41 @@ export class Spool {
       lstatSync(this.path(state, name));
       return true;
     } catch (error) {
-      // A name too long to hold a suffix cannot exist either.
+      // A name too long to exist (a sidecar's, past NAME_MAX) is free, and never used as a
+      // placement: `withSuffix` keeps every candidate within NAME_MAX.
       if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENAMETOOLONG") return false;
       throw error;
     }
   }
 }
 
-/** `x.json` → `x.1.json`: keeps the extension, so the renamed file is still an event file. */
-function withSuffix(name: string, n: number): string {
+/** The longest file name Linux file systems take, in bytes (NAME_MAX). */
+const NAME_MAX = 255;
+
+/**
+ * `x.json` → `x.1.json`: keeps the extension, so the renamed file is still an
+ * event file. A name too long to take the suffix (near NAME_MAX) loses the end
+ * of its stem instead, so every name has a unique placement (SPEC §2).
+ */
+export function withSuffix(name: string, n: number): string {
   const ext = path.extname(name);
-  return `${name.slice(0, name.length - ext.length)}.${n}${ext}`;
+  const tail = `.${n}${ext}`;
+  const stem = name.slice(0, name.length - ext.length);
+  return `${truncateBytes(stem, NAME_MAX - Buffer.byteLength(tail))}${tail}`;
+}
+
+/** The longest prefix of `text` that fits `max` UTF-8 bytes, never cutting a character. */
+function truncateBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > max) break;
+    bytes += size;
+    end += char.length;
+  }
+  return text.slice(0, end);
 }
 
 /** mtime, then the byte order of names (not the locale's). */

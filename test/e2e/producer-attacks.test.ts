@@ -68,4 +68,32 @@ describe("what a producer plants in the spool (SPEC §2)", () => {
     expect(ids(root.lines("runs"))).toEqual([eventIdOf(last)]);
     expect(existsSync(other)).toBe(true);
   });
+
+  test("three bad events with the same 255-byte name get unique places; the others run, across a restart", async () => {
+    const root = recordingRoot();
+    let agent = await root.start();
+    const long = `${"a".repeat(250)}.json`; // NAME_MAX: no room for a ".1" suffix
+    const ran: string[] = [];
+    for (let copy = 1; copy <= 3; copy++) {
+      root.drop("{not json", long);
+      ran.push(eventIdOf(root.drop({ event: "client_create" })));
+      await waitFor(
+        () => root.files("failed").length === copy && root.lines("runs").length === copy,
+        15_000,
+        `copy ${copy} to be placed and the event after it to run`,
+      );
+    }
+    const failed = root.files("failed");
+    expect(failed).toContain(long);
+    expect(new Set(failed).size).toBe(3);
+    for (const name of failed) expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
+    expect(root.files("new")).toEqual([]);
+
+    await agent.stop();
+    agent = await root.start();
+    root.drop("{not json", long);
+    ran.push(eventIdOf(root.drop({ event: "client_create" })));
+    await waitFor(() => root.files("failed").length === 4 && root.lines("runs").length === 4);
+    expect(ids(root.lines("runs"))).toEqual(ran);
+  });
 });

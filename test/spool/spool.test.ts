@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { Spool } from "../../src/spool/spool.js";
+import { Spool, withSuffix } from "../../src/spool/spool.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 
 let root: TempRoot;
@@ -86,5 +86,17 @@ describe("Spool", () => {
     root = makeTempRoot();
     const spool = new Spool(root.spoolDir);
     await expect(spool.move("x.json", "done", "new")).rejects.toThrow("no transition done → new");
+  });
+});
+
+describe("withSuffix", () => {
+  it("keeps a name within NAME_MAX (255 bytes), cutting its stem on a character boundary", () => {
+    expect(withSuffix("x.json", 1)).toBe("x.1.json");
+    const long = `${"a".repeat(250)}.json`;
+    expect(withSuffix(long, 12)).toBe(`${"a".repeat(247)}.12.json`);
+    const wide = `${"é".repeat(125)}.json`; // 250 + 5 bytes
+    const placed = withSuffix(wide, 1);
+    expect(Buffer.byteLength(placed)).toBeLessThanOrEqual(255);
+    expect(placed).toBe(`${"é".repeat(124)}.1.json`);
   });
 });
