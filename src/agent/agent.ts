@@ -98,8 +98,8 @@ export class Agent {
     const releaseLock = await acquireInstanceLock(config.varDir);
     let agent: Agent | undefined;
     try {
-      const spool = new Spool(config.spoolDir);
-      await spool.ensure();
+      const spool = new Spool(config.spoolDir, config.producerGroup);
+      for (const warning of await spool.ensure()) log.logger.warn(warning);
       await spool.removeSidecarTemps();
       const present = new Set<string>();
       for (const state of ["new", "cur", "failed"] as const) {

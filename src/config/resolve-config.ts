@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isMap, LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors/evh-error.js";
+import { lookupGroup, type SystemGroup } from "../system/system-groups.js";
 import { DEFAULTS, type EvhConfig, LOG_LEVELS, type LogLevel } from "./config.js";
 import { parseDuration } from "./duration.js";
 
@@ -32,6 +33,7 @@ const KEYS = [
   "grace",
   "redact",
   "log",
+  "producer_group",
 ] as const;
 const LOG_KEYS = ["level", "file"] as const;
 
@@ -71,6 +73,7 @@ export function resolveConfig(sources: ConfigSources = {}): EvhConfig {
     rescanIntervalMs: (raw?.rescan_interval as number | undefined) ?? DEFAULTS.rescanIntervalMs,
     graceMs: sources.overrides?.graceMs ?? (raw?.grace as number | undefined) ?? DEFAULTS.graceMs,
     redact: Object.freeze([...((raw?.redact as string[] | undefined) ?? [])]),
+    producerGroup: raw?.producer_group as SystemGroup | undefined,
   };
   return Object.freeze(config);
 }
@@ -147,6 +150,19 @@ function readConfigFile(file: string): RawConfig {
         }
         out[key] = value;
         break;
+      case "producer_group": {
+        if (typeof value !== "string" || !/^[a-z_][a-z0-9_.-]*\$?$/i.test(value))
+          fail(key, "the name of a group, such as evh-producers", value);
+        const group = lookupGroup(value as string);
+        if (group === undefined) {
+          throw new ConfigError(
+            `${file}:${lineOf(key)}: producer_group: there is no group "${value}" on this system; ` +
+              `create it (groupadd ${value}) or fix the name`,
+          );
+        }
+        out[key] = group;
+        break;
+      }
       case "log": {
         if (value === null || typeof value !== "object" || Array.isArray(value))
           fail(key, "a map with level and file", value);

@@ -1,10 +1,19 @@
 import { isUtf8 } from "node:buffer";
-import { constants as fsConstants, lstatSync, renameSync, type Stats, unlinkSync } from "node:fs";
+import {
+  chownSync,
+  constants as fsConstants,
+  lstatSync,
+  renameSync,
+  type Stats,
+  unlinkSync,
+} from "node:fs";
 import { chmod, mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
+import type { SystemGroup } from "../system/system-groups.js";
+import { checkTrustedDir } from "../system/trusted-dir.js";
 import { isSidecarTemp, sidecarName } from "./sidecar.js";
-import { canMove, PRIVATE_STATES, SPOOL_STATES, type SpoolState } from "./spool-states.js";
+import { canMove, PRODUCER_STATES, SPOOL_STATES, type SpoolState } from "./spool-states.js";
 
 /** A file found in a spool folder, with what ordering needs. */
 export interface SpoolEntry {
@@ -42,24 +51,62 @@ export type EntryKind =
  * wakeup, several per event.
  */
 export class Spool {
-  constructor(readonly dir: string) {}
+  /** `producerGroup`: the `producer_group` of evh.yaml, whose members may write tmp/ and new/. */
+  constructor(
+    readonly dir: string,
+    private readonly producerGroup?: SystemGroup,
+  ) {}
 
   /** Absolute path of `name` in `state`. */
   path(state: SpoolState, name: string): string {
     return path.join(this.dir, SPOOL_STATES[state], name);
   }
 
-  /** Creates missing folders: cur/, done/, failed/ 0700 because events can carry secrets. */
-  async ensure(): Promise<void> {
-    for (const state of Object.keys(SPOOL_STATES) as SpoolState[]) {
-      const dir = path.join(this.dir, state);
-      if (PRIVATE_STATES.includes(state)) {
-        await mkdir(dir, { recursive: true, mode: 0o700 });
+  /**
+   * Checks the spool folders before they are used (SPEC §1): each must be a
+   * real directory, owned by the running user or root, that no other user can
+   * write to — except tmp/ and new/ for the producer group. Throws
+   * UntrustedPathError naming the folder. Returns the folders that exist.
+   */
+  checkTrust(states: readonly SpoolState[] = STATES): SpoolState[] {
+    checkTrustedDir(this.dir);
+    return states.filter((state) =>
+      checkTrustedDir(path.join(this.dir, SPOOL_STATES[state]), {
+        allowGroupWrite: this.producerGroup !== undefined && PRODUCER_STATES.includes(state),
+      }),
+    );
+  }
+
+  /**
+   * Creates missing folders with their modes (SPEC §2, §4): cur/, done/,
+   * failed/ 0700, since events carry secrets; tmp/ and new/ 0700 too, or 1730
+   * owned by the producer group (the Postfix maildrop model). Refuses folders
+   * it cannot trust before it touches any. Returns warnings for the log: a
+   * tmp/ or new/ other users can read or write.
+   */
+  async ensure(): Promise<string[]> {
+    this.checkTrust();
+    await mkdir(this.dir, { recursive: true, mode: 0o755 });
+    const warnings: string[] = [];
+    for (const state of STATES) {
+      const dir = path.join(this.dir, SPOOL_STATES[state]);
+      const existed = checkTrustedDir(dir, {
+        allowGroupWrite: this.producerGroup !== undefined && PRODUCER_STATES.includes(state),
+      });
+      if (!existed) await mkdir(dir, { mode: 0o700 }).catch(ignoreExists);
+      if (!PRODUCER_STATES.includes(state)) {
+        await chmod(dir, 0o700); // past the umask, and narrowed if it was wider
+      } else if (this.producerGroup !== undefined) {
+        chownSync(dir, process.geteuid?.() ?? 0, this.producerGroup.gid);
+        await chmod(dir, 0o1730);
+      } else if (!existed) {
         await chmod(dir, 0o700);
       } else {
-        await mkdir(dir, { recursive: true, mode: 0o755 });
+        const warning = exposure(dir);
+        if (warning) warnings.push(warning);
       }
     }
+    return warnings;
   }
 
   /**
@@ -257,6 +304,23 @@ function truncateBytes(text: string, max: number): string {
     end += char.length;
   }
   return text.slice(0, end);
+}
+
+const STATES = Object.keys(SPOOL_STATES) as SpoolState[];
+
+function ignoreExists(error: unknown): void {
+  if (errnoCode(error) !== "EEXIST") throw error;
+}
+
+/** A warning when other users can read or write a producer folder (SPEC §2: passwords). */
+function exposure(dir: string): string | undefined {
+  const mode = lstatSync(dir).mode;
+  if ((mode & 0o066) === 0) return undefined;
+  const octal = (mode & 0o7777).toString(8).padStart(4, "0");
+  return (
+    `${dir} can be read or written by other users (mode ${octal}): event files carry ` +
+    "passwords; chmod 0700 it, or set producer_group in evh.yaml for producers that are not root"
+  );
 }
 
 /** mtime, then the byte order of names (not the locale's). */

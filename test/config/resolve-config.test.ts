@@ -74,4 +74,17 @@ describe("resolveConfig", () => {
       resolveConfig({ root: root.dir, config: root.path("nope.yaml"), env: {} }),
     ).toThrow(/config file .*nope\.yaml does not exist/);
   });
+
+  it("resolves producer_group to its gid, and names the file and line for an unknown group", () => {
+    root = makeTempRoot();
+    root.write("evh.yaml", "concurrency: 2\nproducer_group: nogroup\n");
+    expect(resolveConfig({ root: root.dir, env: {} }).producerGroup).toEqual({
+      name: "nogroup",
+      gid: 65534,
+    });
+    root.write("evh.yaml", "concurrency: 2\nproducer_group: no-such-group-evh\n");
+    expect(() => resolveConfig({ root: root.dir, env: {} })).toThrow(
+      `${root.path("evh.yaml")}:2: producer_group: there is no group "no-such-group-evh" on this system; create it (groupadd no-such-group-evh) or fix the name`,
+    );
+  });
 });

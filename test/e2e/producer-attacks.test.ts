@@ -1,8 +1,12 @@
-import { existsSync, linkSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, linkSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { eventIdOf } from "../helpers/drop-event.js";
-import { useE2eRoots } from "../helpers/e2e-root.js";
+import { FAST_SETTINGS, useE2eRoots } from "../helpers/e2e-root.js";
+import { EVH_BIN, runEvh } from "../helpers/evh-process.js";
 import { fixtureScript } from "../helpers/fixture-script.js";
+import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
 import { readSidecar } from "../helpers/sidecar.js";
 import { waitFor } from "../helpers/wait-for.js";
 
@@ -96,4 +100,58 @@ describe("what a producer plants in the spool (SPEC §2)", () => {
     await waitFor(() => root.files("failed").length === 4 && root.lines("runs").length === 4);
     expect(ids(root.lines("runs"))).toEqual(ran);
   });
+});
+
+describe("who may write the spool (SPEC §2)", () => {
+  test("the agent warns at start when tmp/ or new/ can be read by other users", async () => {
+    const root = recordingRoot(); // the test root makes them 0755
+    const agent = await root.start();
+    await agent.waitForOutput(`${root.path("spool/new")} can be read or written by other users`);
+    expect(agent.output()).toContain(`${root.path("spool/tmp")} can be read or written`);
+  });
+
+  test.runIf(isRoot)(
+    `producer_group: a producer in the group emits, but cannot list new/ nor read events${ROOT_ONLY}`,
+    async () => {
+      const root = recordingRoot();
+      root.configure({ ...FAST_SETTINGS, producer_group: "nogroup" });
+      const agent = await root.start();
+      for (const dir of ["tmp", "new"]) {
+        const stats = statSync(root.path("spool", dir));
+        expect(stats.mode & 0o7777).toBe(0o1730);
+        expect([stats.uid, stats.gid]).toEqual([0, 65534]);
+      }
+      expect(agent.output()).not.toContain("can be read or written by other users");
+      // The producer: user nobody, in the producer group only.
+      const asProducer = (args: string[]) =>
+        spawnSync(EVH_BIN, args, {
+          uid: 65534,
+          gid: 65534,
+          env: { ...process.env, EVH_ROOT: root.dir, NO_COLOR: "1" },
+          encoding: "utf8",
+          timeout: 30_000,
+        });
+      const emitted = asProducer([
+        "emit",
+        "client_create",
+        "NEW_LOGIN_NAME=jdoe",
+        "NEW_CONTACT_NAME=J",
+      ]);
+      expect(emitted.stderr).toBe("");
+      expect(emitted.status).toBe(0);
+      await waitFor(() => root.lines("runs").length === 1, 10_000, "the producer's event to run");
+      expect(ids(root.lines("runs"))).toEqual([eventIdOf(path.basename(emitted.stdout.trim()))]);
+      // Another producer (the same group) cannot see what waits in new/.
+      const listed = spawnSync("ls", [root.path("spool/new")], { uid: 65534, gid: 65534 });
+      expect(listed.status).not.toBe(0);
+      expect(String(listed.stderr)).toMatch(/permission denied/i);
+      // Nor read an event another producer emitted (the agent stopped, so it waits there).
+      await agent.stop();
+      const other = await runEvh(["emit", "client_create", "NEW_PASSWORD=s3cret"], {
+        env: { EVH_ROOT: root.dir },
+      });
+      const read = spawnSync("cat", [other.stdout.trim()], { uid: 65534, gid: 65534 });
+      expect(String(read.stderr)).toMatch(/permission denied/i);
+    },
+  );
 });

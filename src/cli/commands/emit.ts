@@ -46,6 +46,7 @@ async function emit(
     input = eventFromArgs(config, event, params, options);
   }
   for (const warning of eventWarnings(input.event)) warn(warning);
-  say(await emitBytes(config.spoolDir, input.bytes, input.ext));
+  const allowGroupWrite = config.producerGroup !== undefined;
+  say(await emitBytes(config.spoolDir, input.bytes, input.ext, { allowGroupWrite }));
   return 0;
 }

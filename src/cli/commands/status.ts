@@ -22,7 +22,8 @@ export function registerStatus(program: Command, done: Done): void {
 
 async function status(options: StatusOptions): Promise<number> {
   const config = configFor(options);
-  const spool = new Spool(config.spoolDir);
+  const spool = new Spool(config.spoolDir, config.producerGroup);
+  spool.checkTrust();
   const pid = runningAgentPid(config.varDir) ?? null;
   const [fresh, cur, failed] = await Promise.all([
     listEvents(spool, "new"),
