@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runEvh } from "../helpers/evh-process.js";
@@ -77,5 +78,34 @@ describe("a spool folder another user could control is refused (SPEC §1)", () =
     expect(errorLine(r)).toBe(
       `evh: refusing ${root.path("spool/new")}: every user can write to it (mode 0777); chmod o-w it`,
     );
+  });
+});
+
+describe("evh status reads sidecars without following links or blocking (SPEC §2)", () => {
+  it("returns promptly and prints nothing from a planted FIFO, /dev/zero or root-only file", async () => {
+    const root = newRoot();
+    mkdirSync(root.path("spool/failed"), { recursive: true });
+    const secret = root.write(
+      "secret.json",
+      '{"reason":"TOP SECRET","at":"2026-01-01T00:00:00Z"}',
+      0o600,
+    );
+    execFileSync("mkfifo", [root.path("fifo")]);
+    for (const [name, target] of [
+      ["a.json", root.path("fifo")],
+      ["b.json", "/dev/zero"],
+      ["c.json", secret],
+    ] as const) {
+      root.write(`spool/failed/${name}`, "{}");
+      symlinkSync(target, root.path("spool/failed", `${name}.error.json`));
+    }
+    execFileSync("mkfifo", [root.path("spool/failed/d.json.error.json")]);
+    const r = await runEvh(["status", "--json"], {
+      env: { EVH_ROOT: root.dir },
+      timeoutMs: 15_000,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain("TOP SECRET");
+    expect(JSON.parse(r.stdout).last_failures).toEqual([]);
   });
 });
