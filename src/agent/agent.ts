@@ -11,7 +11,6 @@ import type { Registry } from "../handlers/registry.js";
 import { Journal } from "../record/journal.js";
 import type { AgentLogger } from "../record/logger.js";
 import { Redactor } from "../record/redact.js";
-import { hardLinkRefused } from "../spool/read-event-bytes.js";
 import { Spool, type SpoolEntry } from "../spool/spool.js";
 import type { ClaimedEvent } from "./claimed-event.js";
 import { decodeClaimed } from "./decode-claimed.js";
@@ -253,9 +252,7 @@ export class Agent {
     try {
       if (entry.raw) {
         await this.reject(entry.name, "new", nameNotUtf8(entry.raw), entry.raw);
-      } else if (entry.kind === "hard link") {
-        await this.reject(entry.name, "new", hardLinkRefused());
-      } else if (entry.kind !== "file") {
+      } else if (entry.kind !== "file" && entry.kind !== "hard link") {
         await this.reject(
           entry.name,
           "new",
@@ -268,6 +265,9 @@ export class Agent {
           new EventDecodeError("unsupported file type", "event files end in .json, .yaml or .yml"),
         );
       } else {
+        // A hard-linked file is claimed, never read: Maildir's link(tmp/x, new/x) then
+        // unlink(tmp/x) delivery has two links for a moment, so the read in cur/ refuses it
+        // only if it still has two after the settle delay (readEventBytes).
         const name = await this.spool.move(entry.name, "new", "cur");
         // The handler set is fixed here, when the event is claimed, whenever it runs.
         this.toDecode.push({

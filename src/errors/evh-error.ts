@@ -29,9 +29,9 @@ export class EventDecodeError extends EvhError {
 }
 
 /**
- * A spool entry refused unread (SPEC §2): a symlink, directory, FIFO, socket,
- * device, or a file with more than one hard link. Permanent at once: looking
- * again after the settle delay cannot make it an event file.
+ * A spool entry refused unread (SPEC §2): a symlink, directory, FIFO, socket
+ * or device. Permanent at once: looking again after the settle delay cannot
+ * make it an event file (a hard-linked file can: its other name may go).
  */
 export class EntryRefusedError extends EventDecodeError {}
 

@@ -6,8 +6,8 @@ import { errnoCode } from "../errors/evh-error.js";
  * without following a link or blocking on a FIFO (O_NOFOLLOW | O_NONBLOCK).
  * `evh retry` does this before an event goes back to new/: event files carry
  * passwords, and a producer's 0644 file must not become readable to the
- * producer group there (SPEC §2). Anything else is left as it is: the agent
- * refuses it again, unread.
+ * producer group there (SPEC §2). Anything else, a hard-linked file
+ * included, is left as it is: the agent refuses it again, unread.
  */
 export function keepPrivate(file: string): void {
   let fd: number;
@@ -22,7 +22,10 @@ export function keepPrivate(file: string): void {
   }
   try {
     const stats = fstatSync(fd);
-    if (stats.isFile() && stats.mode & 0o077) fchmodSync(fd, stats.mode & 0o7700);
+    // A file with another name is left alone: that name may be any file of the system's.
+    if (stats.isFile() && stats.nlink === 1 && stats.mode & 0o077) {
+      fchmodSync(fd, stats.mode & 0o7700);
+    }
   } finally {
     closeSync(fd);
   }

@@ -32,7 +32,7 @@ export async function readEventBytes(
         `not a regular file: ${stats.isDirectory() ? "directory" : "special file"}`,
       );
     }
-    if (stats.nlink > 1) throw hardLinkRefused(stats.nlink);
+    if (stats.nlink > 1) throw hardLinkRefused();
     if (stats.size > maxBytes) {
       throw new EventDecodeError(
         describeOverLimit("file", stats.size, maxBytes),
@@ -64,11 +64,14 @@ export function formatBytes(n: number): string {
   return `${+(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** Why a regular file with `links` names is refused unread (SPEC §2). */
-export function hardLinkRefused(links?: number): EntryRefusedError {
-  const count = links === undefined ? "more than one hard link" : `${links} hard links`;
-  return new EntryRefusedError(
-    `refused unread: the file has ${count}`,
+/**
+ * Why a regular file with more than one name is refused unread (SPEC §2). Not
+ * an EntryRefusedError: a Maildir producer's link-then-unlink delivery has
+ * two names for a moment, so it is looked at again after the settle delay.
+ */
+function hardLinkRefused(): EventDecodeError {
+  return new EventDecodeError(
+    "refused unread: the file has more than one hard link",
     "another name of it may be a file the producer must not reach through the agent; " +
       "write an event file under tmp/ and rename(2) it into new/",
   );

@@ -1,5 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import {
+  chmodSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runEvh } from "../helpers/evh-process.js";
 import { errorLine, useCliRoots } from "./cli-root.js";
@@ -20,6 +28,15 @@ describe("event files carry passwords (SPEC §2)", () => {
     const r = await root.evh("retry", "x.json");
     expect(r.code).toBe(0);
     expect(statSync(root.path("spool/new/x.json")).mode & 0o777).toBe(0o600);
+  });
+  it("evh retry leaves the mode of a hard-linked file alone: its other name may be any file", async () => {
+    const root = newRoot();
+    const other = root.write("other.json", '{"event":"client_create"}\n', 0o644);
+    mkdirSync(root.path("spool/failed"), { recursive: true });
+    linkSync(other, root.path("spool/failed/x.json"));
+    const r = await root.evh("retry", "x.json");
+    expect(r.code).toBe(0);
+    expect(statSync(other).mode & 0o777).toBe(0o644);
   });
 });
 

@@ -1,5 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, linkSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  linkSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { eventIdOf } from "../helpers/drop-event.js";
@@ -71,6 +79,19 @@ describe("what a producer plants in the spool (SPEC §2)", () => {
     await waitFor(() => root.lines("runs").length === 1);
     expect(ids(root.lines("runs"))).toEqual([eventIdOf(last)]);
     expect(existsSync(other)).toBe(true);
+  });
+
+  test("a Maildir link-then-unlink delivery runs: two names for a moment are not refused", async () => {
+    const root = recordingRoot();
+    await root.start();
+    const tmp = root.path("spool/tmp/m.json");
+    writeFileSync(tmp, JSON.stringify({ event: "client_create" }));
+    linkSync(tmp, root.path("spool/new/m.json"));
+    await new Promise((resolve) => setImmediate(resolve));
+    rmSync(tmp);
+    await waitFor(() => root.lines("runs").length === 1, 10_000, "the delivered event to run");
+    expect(ids(root.lines("runs"))).toEqual(["m"]);
+    expect(root.files("failed")).toEqual([]);
   });
 
   test("three bad events with the same 255-byte name get unique places; the others run, across a restart", async () => {
