@@ -4,4 +4,4 @@ export type { EvhConfig } from "./config/config.js";
 export { resolveConfig } from "./config/resolve-config.js";
 export { EventDecodeError, EvhError, HandlerInvalidError } from "./errors/evh-error.js";
 export type { EvhEvent } from "./events/event.js";
-export { type EmitInput, emitBytes, emitEvent } from "./spool/emit-event.js";
+export { type EmitInput, type EmitOptions, emitBytes, emitEvent } from "./spool/emit-event.js";

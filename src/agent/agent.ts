@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { EvhConfig } from "../config/config.js";
-import { EventDecodeError, errnoCode, toError } from "../errors/evh-error.js";
+import { EntryRefusedError, EventDecodeError, errnoCode, toError } from "../errors/evh-error.js";
 import { getCatalogue } from "../events/catalogue.js";
 import { classifyEventFileName } from "../events/decode-event-file.js";
 import { currentUser } from "../execute/system-users.js";
@@ -100,8 +100,8 @@ export class Agent {
     try {
       // Checked again here for callers of the API: the journal goes there.
       ensureTrustedStateDir(config.varDir);
-      const spool = new Spool(config.spoolDir);
-      await spool.ensure();
+      const spool = new Spool(config.spoolDir, config.producerGroup);
+      for (const warning of await spool.ensure()) log.logger.warn(warning);
       await spool.removeSidecarTemps();
       const present = new Set<string>();
       for (const state of ["new", "cur", "failed"] as const) {
@@ -255,11 +255,11 @@ export class Agent {
     try {
       if (entry.raw) {
         await this.reject(entry.name, "new", nameNotUtf8(entry.raw), entry.raw);
-      } else if (entry.kind !== "file") {
+      } else if (entry.kind !== "file" && entry.kind !== "hard link") {
         await this.reject(
           entry.name,
           "new",
-          new EventDecodeError(`not a regular file: ${entry.kind}`),
+          new EntryRefusedError(`not a regular file: ${entry.kind}`),
         );
       } else if (classifyEventFileName(entry.name) === "unsupported") {
         await this.reject(
@@ -268,6 +268,9 @@ export class Agent {
           new EventDecodeError("unsupported file type", "event files end in .json, .yaml or .yml"),
         );
       } else {
+        // A hard-linked file is claimed, never read: Maildir's link(tmp/x, new/x) then
+        // unlink(tmp/x) delivery has two links for a moment, so the read in cur/ refuses it
+        // only if it still has two after the settle delay (readEventBytes).
         const name = await this.spool.move(entry.name, "new", "cur");
         // The handler set is fixed here, when the event is claimed, whenever it runs.
         this.toDecode.push({
@@ -278,33 +281,38 @@ export class Agent {
         });
       }
     } catch (error) {
-      if (errnoCode(error) !== "ENOENT") {
-        this.intake.putBack(entry);
-        throw error;
-      }
-      if (existsSync(this.spool.path("new", entry.name))) {
-        // The file is there, so a spool folder it moves into is not (removed by
-        // hand): make the folders again and try once more after the pause.
-        this.intake.putBack(entry);
-        await this.spool.ensure();
-        throw error;
+      const gone = errnoCode(error) === "ENOENT" && !existsSync(this.spool.path("new", entry.name));
+      if (!gone) {
+        // This entry only is tried again later: the others go on meanwhile (SPEC §2).
+        const delay = this.intake.retryLater(entry);
+        this.transient(`claiming ${entry.name} (trying it again in ${delay} ms)`, toError(error));
+        // The file is there, so a spool folder it moves into may not be (removed by hand).
+        if (errnoCode(error) === "ENOENT") await this.spool.ensure().catch(() => undefined);
+        return;
       }
       // taken or removed meanwhile: nothing to do
     }
     this.intake.release(entry.name);
   }
 
+  /** Reads one claimed file; an error with it (EIO, a full disk) delays that file only. */
   private async decode(item: ToDecode): Promise<void> {
+    try {
+      await this.decodeOrReject(item);
+    } catch (error) {
+      this.transient(`reading ${item.name} (trying it again later)`, toError(error));
+      this.later(item.name, { ...item, second: false });
+    }
+  }
+
+  private async decodeOrReject(item: ToDecode): Promise<void> {
     let claimed: ClaimedEvent;
     try {
       claimed = await decodeClaimed(this.spool, this.config, item);
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return;
-      if (!(error instanceof EventDecodeError)) {
-        this.toDecode.unshift(item);
-        throw error;
-      }
-      if (!item.second && !error.reason.startsWith("not a regular file")) {
+      if (!(error instanceof EventDecodeError)) throw error;
+      if (!item.second && !(error instanceof EntryRefusedError)) {
         // A writer that skipped tmp/ may still be writing: look once more after the settle delay.
         this.log.logger.debug(
           `cannot parse ${item.name} yet: ${error.reason}; parsing it again in ${this.config.settleDelayMs} ms`,
@@ -385,14 +393,19 @@ export class Agent {
       this.transient(`processing ${claimed.name}`, toError(error));
       // ENOENT on a placement: a spool folder was removed by hand; make it again.
       if (errnoCode(error) === "ENOENT") await this.spool.ensure().catch(() => undefined);
-      const timer = setTimeout(() => {
-        this.settling.delete(claimed.name);
-        const { name, registry } = claimed;
-        this.toDecode.push({ name, origin: "requeued", second: false, registry });
-        this.wake();
-      }, TRANSIENT_BACKOFF_MS);
-      this.settling.set(claimed.name, timer);
+      const { name, registry } = claimed;
+      this.later(name, { name, origin: "requeued", second: false, registry });
     }
+  }
+
+  /** Decodes `item` again after the transient-error pause, behind the others. */
+  private later(name: string, item: ToDecode): void {
+    const timer = setTimeout(() => {
+      this.settling.delete(name);
+      this.toDecode.push(item);
+      this.wake();
+    }, TRANSIENT_BACKOFF_MS);
+    this.settling.set(name, timer);
   }
 
   private transient(what: string, error: Error): void {

@@ -3,6 +3,10 @@ import { classifyEventFileName } from "../events/decode-event-file.js";
 import type { Spool, SpoolEntry } from "../spool/spool.js";
 import { Fifo } from "./fifo.js";
 
+/** The backoff of an entry whose claim failed: 1 s, doubling up to a minute. */
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 60_000;
+
 /**
  * Finds event files in spool/new/. The watcher only nudges; a periodic rescan
  * of the folder is the source of truth, since watchers miss events under load
@@ -17,6 +21,9 @@ export class Intake {
    * made while a claim is moving the file would otherwise queue it twice.
    */
   private readonly inHand = new Set<string>();
+  /** Failed claims per name, for the backoff of `retryLater`. */
+  private readonly failures = new Map<string, number>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private scanning: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
@@ -49,6 +56,8 @@ export class Intake {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     this.watcher?.close();
     await this.scanning;
   }
@@ -65,11 +74,26 @@ export class Intake {
   /** The claim of `name` is over (moved, quarantined or gone): a later file of that name is new. */
   release(name: string): void {
     this.inHand.delete(name);
+    this.failures.delete(name);
   }
 
-  /** Puts an entry back at the front (a transient error while claiming it). */
-  putBack(entry: SpoolEntry): void {
-    this.queue.unshift(entry);
+  /**
+   * Queues an entry again after a pause that doubles with each failure
+   * (1 s up to 1 min), behind the others: whatever its name or type, one
+   * entry whose claim keeps failing never holds up the events after it.
+   * Returns the pause.
+   */
+  retryLater(entry: SpoolEntry): number {
+    const failures = (this.failures.get(entry.name) ?? 0) + 1;
+    this.failures.set(entry.name, failures);
+    const delay = Math.min(RETRY_FIRST_MS * 2 ** (failures - 1), RETRY_MAX_MS);
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.queue.push(entry);
+      this.onFound();
+    }, delay);
+    this.retryTimers.add(timer);
+    return delay;
   }
 
   /**

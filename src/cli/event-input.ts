@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { EvhConfig } from "../config/config.js";
 import { EventDecodeError, errnoCode, toError, UsageError } from "../errors/evh-error.js";
@@ -7,6 +6,8 @@ import { decodeEventFile } from "../events/decode-event-file.js";
 import type { EvhEvent } from "../events/event.js";
 import { eventFileFormat } from "../events/event-file-name.js";
 import { spoolFileName } from "../spool/emit-event.js";
+import { readEventBytes } from "../spool/read-event-bytes.js";
+import { readStdin } from "./read-stdin.js";
 
 /** An event given on the command line, checked by the agent's own decoder. */
 export interface EventInput {
@@ -57,8 +58,18 @@ export function eventFromArgs(
   };
 }
 
-/** The event of `--file F`: a prepared .json/.yaml/.yml file, checked the same way. */
+/**
+ * The event of `--file F`: a prepared .json/.yaml/.yml file, checked the same
+ * way. Read as the agent reads the spool (SPEC §2): a regular file only,
+ * never blocking on a FIFO, and no more than the size limit. `--file -`
+ * reads standard input: JSON when it starts with `{`, else YAML.
+ */
 export async function eventFromFile(config: EvhConfig, file: string): Promise<EventInput> {
+  if (file === "-") {
+    const bytes = await readStdin(config.maxEventBytes, "--file -");
+    const ext = /^(\uFEFF)?\s*\{/.test(bytes.subarray(0, 64).toString("utf8")) ? ".json" : ".yaml";
+    return { bytes, ext, event: decode(config, bytes, `stdin${ext}`, "--file -", true) };
+  }
   const name = path.basename(file);
   const format = eventFileFormat(name);
   if (format === undefined) {
@@ -68,13 +79,27 @@ export async function eventFromFile(config: EvhConfig, file: string): Promise<Ev
   }
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = (await readEventBytes(file, config.maxEventBytes)).bytes;
   } catch (error) {
-    const why = errnoCode(error) === "ENOENT" ? "no such file" : toError(error).message;
+    const why =
+      error instanceof EventDecodeError
+        ? error.reason
+        : errnoCode(error) === "ENOENT"
+          ? "no such file"
+          : toError(error).message;
     throw new UsageError(`--file ${file}: cannot read it: ${why}`);
   }
   const ext = format === "json" ? ".json" : name.endsWith(".yml") ? ".yml" : ".yaml";
   return { bytes, ext, event: decode(config, bytes, name, `--file ${file}`, true) };
+}
+
+/** `--params -`: `NAME=VALUE` lines on standard input (blank lines skipped), bounded. */
+export async function paramLinesFromStdin(config: EvhConfig): Promise<string[]> {
+  const text = (await readStdin(config.maxEventBytes, "--params -")).toString("utf8");
+  return text
+    .split("\n")
+    .map((line) => line.replace(/\r$/, ""))
+    .filter((line) => line !== "");
 }
 
 /** `withDetail`: say how the file was read (format, encoding): news for a file, noise for flags. */

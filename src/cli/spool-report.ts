@@ -1,8 +1,14 @@
-import { readFile } from "node:fs/promises";
 import { errnoCode } from "../errors/evh-error.js";
+import { readEventBytes } from "../spool/read-event-bytes.js";
 import { isSidecar, SIDECAR_SUFFIX } from "../spool/sidecar.js";
 import type { Spool, SpoolEntry } from "../spool/spool.js";
 import type { SpoolState } from "../spool/spool-states.js";
+
+/**
+ * A sidecar holds up to 4 KiB of stderr (JSON-escaped) per failed handler:
+ * 1 MiB leaves room for hundreds, and bounds what status ever reads.
+ */
+const SIDECAR_MAX_BYTES = 1024 * 1024;
 
 /** A quarantined event as `evh status` reports it. */
 export interface FailureReport {
@@ -15,13 +21,13 @@ export interface FailureReport {
 
 /**
  * Whether a name in a spool folder is an event for counting: not hidden
- * (`.gitkeep`, producers' temp names), and in failed/ not a sidecar nor a
- * sidecar being written (`x.json.error.json.tmp-<pid>`).
+ * (`.gitkeep`, producers' temp names, the agent's sidecar temps), and in
+ * failed/ not a sidecar.
  */
 export function isEventName(state: SpoolState, name: string): boolean {
   if (name.startsWith(".")) return false;
   if (state !== "failed") return true;
-  return !isSidecar(name) && !name.includes(`${SIDECAR_SUFFIX}.tmp-`);
+  return !isSidecar(name);
 }
 
 /** The events in a state folder, in processing order; none when the folder does not exist yet. */
@@ -45,13 +51,14 @@ export async function lastFailures(spool: Spool, limit: number): Promise<Failure
   }
   const reports: FailureReport[] = [];
   for (const entry of sidecars) {
+    // A link, FIFO or device under a sidecar's name is a quarantined entry, not a report.
+    if (entry.kind !== "file") continue;
     const file = entry.name.slice(0, -SIDECAR_SUFFIX.length);
     const fallbackAt = new Date(entry.mtimeMs).toISOString();
     try {
-      const data = JSON.parse(await readFile(spool.path("failed", entry.name), "utf8")) as {
-        reason?: unknown;
-        at?: unknown;
-      };
+      // Read as the agent reads events: no link followed, no FIFO waited on, bounded.
+      const { bytes } = await readEventBytes(spool.path("failed", entry.name), SIDECAR_MAX_BYTES);
+      const data = JSON.parse(bytes.toString("utf8")) as { reason?: unknown; at?: unknown };
       reports.push({
         file,
         reason: typeof data.reason === "string" ? data.reason : "(no reason in the sidecar)",

@@ -1,3 +1,5 @@
+import type { SystemGroup } from "../system/system-groups.js";
+
 /**
  * The resolved configuration: every field present, durations in ms, paths
  * absolute. Built once by `resolveConfig` and frozen.
@@ -33,6 +35,13 @@ export interface EvhConfig {
   readonly rescanIntervalMs: number;
   /** How long running handlers may finish after SIGTERM. @defaultValue 30s */
   readonly graceMs: number;
+  /**
+   * The group of non-root producers (`producer_group: NAME`): `tmp/` and `new/`
+   * are then 1730, owned by the agent's user and this group, the Postfix
+   * maildrop model (SPEC §2). Without it they are 0700: producers run as the
+   * agent's user. @defaultValue undefined
+   */
+  readonly producerGroup: SystemGroup | undefined;
   /** Extra param-name fragments whose values are shown as `***`. @defaultValue [] */
   readonly redact: readonly string[];
   /**

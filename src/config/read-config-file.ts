@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { isMap, isScalar, LineCounter, type Node, parseDocument, type YAMLMap } from "yaml";
 import { ConfigError } from "../errors/evh-error.js";
 import { closestMatch } from "../events/edit-distance.js";
+import { lookupGroup, type SystemGroup } from "../system/system-groups.js";
 import { LOG_LEVELS, type LogLevel } from "./config.js";
 import { DURATION_EXPECTED, missingUnitHint, parseDuration } from "./duration.js";
 
@@ -20,6 +21,7 @@ export interface ConfigInput {
   redact?: readonly string[];
   "log.level"?: LogLevel;
   "log.file"?: string;
+  producer_group?: SystemGroup;
 }
 
 export type ConfigKey = keyof ConfigInput;
@@ -31,7 +33,9 @@ export interface ConfigFile {
 }
 
 /** A setting's check: its value, or what was expected (and, maybe, the fix). */
-type Check = (value: unknown) => { value: unknown } | { expected: string; fix?: string };
+type Check = (
+  value: unknown,
+) => { value: unknown } | { expected: string; fix?: string | undefined } | { problem: string };
 
 const path_: Check = (v) =>
   typeof v === "string" && v !== "" ? { value: v } : { expected: "a path" };
@@ -75,6 +79,17 @@ const CHECKS: Readonly<Record<ConfigKey, Check>> = {
       ? { value: v }
       : { expected: `one of ${LOG_LEVELS.join("|")}` },
   "log.file": path_,
+  producer_group: (v) => {
+    if (typeof v !== "string" || !/^[a-z_][a-z0-9_.-]*\$?$/i.test(v)) {
+      return { expected: "the name of a group, such as evh-producers" };
+    }
+    const group = lookupGroup(v);
+    return group !== undefined
+      ? { value: group }
+      : {
+          problem: `producer_group: there is no group "${v}" on this system; create it (groupadd ${v}) or fix the name`,
+        };
+  },
 };
 
 /** The settings evh.yaml may hold, as written there (`log` is a map of `level` and `file`). */
@@ -131,6 +146,12 @@ export function readConfigFile(file: string): ConfigFile {
           }
           const value = valueNode === null ? null : valueNode.toJSON();
           const checked = CHECKS[key as ConfigKey](value);
+          if ("problem" in checked) {
+            problems.push(
+              `${file}:${valueNode?.range ? lineOf(valueNode) : line}: ${checked.problem}`,
+            );
+            continue;
+          }
           if ("expected" in checked) {
             problems.push(
               `${file}:${valueNode?.range ? lineOf(valueNode) : line}: ${key} must be ${checked.expected}, got ${JSON.stringify(value)}${checked.fix === undefined ? "" : `: ${checked.fix}`}`,

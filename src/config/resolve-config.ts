@@ -70,6 +70,7 @@ export function resolveConfig(sources: ConfigSources = {}): EvhConfig {
     rescanIntervalMs: raw.rescan_interval ?? DEFAULTS.rescanIntervalMs,
     graceMs: flag("grace", overrides.graceMs, "--grace") ?? raw.grace ?? DEFAULTS.graceMs,
     redact: Object.freeze([...(raw.redact ?? [])]),
+    producerGroup: raw.producer_group,
     origins: Object.freeze(origins),
   };
   return Object.freeze(config);

@@ -28,6 +28,13 @@ export class EventDecodeError extends EvhError {
   }
 }
 
+/**
+ * A spool entry refused unread (SPEC §2): a symlink, directory, FIFO, socket
+ * or device. Permanent at once: looking again after the settle delay cannot
+ * make it an event file (a hard-linked file can: its other name may go).
+ */
+export class EntryRefusedError extends EventDecodeError {}
+
 /** A handler file or document that is invalid. */
 export class HandlerInvalidError extends EvhError {
   readonly code = "HANDLER_INVALID";
@@ -44,18 +51,18 @@ export class UsageError extends EvhError {
 }
 
 /**
- * A state folder or config file that someone other than the user running
- * evh (or root) owns or can write, or a state folder that is a link (SPEC
- * §1: a root is trusted only as far as its owner).
+ * A folder or config file the user running evh cannot trust (SPEC §1: a
+ * root is trusted only as far as its owner): a symlink, owned by another
+ * user, or writable by others. Nothing is done inside it or with it.
  */
 export class UntrustedPathError extends EvhError {
-  readonly code = "PATH_UNTRUSTED";
+  readonly code = "UNTRUSTED_PATH";
 
   constructor(
     readonly path: string,
     readonly why: string,
   ) {
-    super(`refused: ${why}`);
+    super(`refusing ${path}: ${why}`);
   }
 }
 

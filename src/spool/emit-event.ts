@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
 import { mkdir, open, rename, unlink } from "node:fs/promises";
 import path from "node:path";
+import { checkTrustedDir } from "../system/trusted-dir.js";
 
 /** What a producer sends (SPEC §2). */
 export interface EmitInput {
@@ -41,14 +43,42 @@ export async function emitEvent(spoolDir: string, input: EmitInput): Promise<str
   return emitBytes(spoolDir, Buffer.from(`${JSON.stringify(body)}\n`), ".json");
 }
 
-/** Spools prepared bytes (`evh emit --file`); `ext` decides how the agent parses them. */
-export async function emitBytes(spoolDir: string, bytes: Uint8Array, ext: string): Promise<string> {
+/** How `emitBytes` judges the spool's folders. */
+export interface EmitOptions {
+  /**
+   * tmp/ and new/ may be writable by their group: the `producer_group` mode
+   * (SPEC §2). `evh emit` passes what evh.yaml says; a library producer, who
+   * cannot know, allows it (others-writable, symlinked and foreign-owned
+   * folders are still refused). @defaultValue true
+   */
+  readonly allowGroupWrite?: boolean;
+}
+
+/** Exclusive create that never follows a link: the producer's file is new, and 0600. */
+const CREATE_EXCLUSIVE =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/**
+ * Spools prepared bytes (`evh emit --file`); `ext` decides how the agent
+ * parses them. The file is 0600 (event files carry passwords, SPEC §2), and
+ * tmp/ and new/ are checked first: a folder another user controls is refused.
+ */
+export async function emitBytes(
+  spoolDir: string,
+  bytes: Uint8Array,
+  ext: string,
+  options: EmitOptions = {},
+): Promise<string> {
   const name = spoolFileName(Date.now(), ext);
   const tmp = path.join(spoolDir, "tmp", name);
   const target = path.join(spoolDir, "new", name);
-  await mkdir(path.dirname(tmp), { recursive: true });
-  await mkdir(path.dirname(target), { recursive: true });
-  const handle = await open(tmp, "wx", 0o644);
+  checkTrustedDir(spoolDir);
+  for (const dir of [path.dirname(tmp), path.dirname(target)]) {
+    if (!checkTrustedDir(dir, { allowGroupWrite: options.allowGroupWrite ?? true })) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+    }
+  }
+  const handle = await open(tmp, CREATE_EXCLUSIVE, 0o600);
   try {
     await handle.writeFile(bytes);
     await handle.sync();

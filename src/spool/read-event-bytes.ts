@@ -1,11 +1,12 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { EventDecodeError } from "../errors/evh-error.js";
+import { EntryRefusedError, EventDecodeError } from "../errors/evh-error.js";
 import { describeOverLimit } from "../events/limits.js";
 
 /**
  * Reads an event file without following a symlink or blocking on a FIFO
- * (O_NOFOLLOW | O_NONBLOCK), and checks what it opened is a regular file: a
- * name can be swapped for something else between the listing and the open.
+ * (O_NOFOLLOW | O_NONBLOCK), and checks what it opened is a regular file with
+ * one name (SPEC §2: a hard link is refused unread): a name can be swapped
+ * for something else between the listing and the open.
  * Reads at most `maxBytes + 1` so an oversized file is detected without
  * reading it whole. Synchronous, like the spool's moves: a small local file
  * is read in microseconds, less than the four thread-pool round trips of
@@ -21,16 +22,17 @@ export async function readEventBytes(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ELOOP")
-      throw new EventDecodeError("not a regular file: symbolic link", "", { cause: error });
+      throw new EntryRefusedError("not a regular file: symbolic link", "", { cause: error });
     throw error;
   }
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) {
-      throw new EventDecodeError(
+      throw new EntryRefusedError(
         `not a regular file: ${stats.isDirectory() ? "directory" : "special file"}`,
       );
     }
+    if (stats.nlink > 1) throw hardLinkRefused();
     if (stats.size > maxBytes) {
       throw new EventDecodeError(
         describeOverLimit("file", stats.size, maxBytes),
@@ -60,4 +62,17 @@ export function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;
   if (n < 1024 * 1024) return `${+(n / 1024).toFixed(1)} KiB`;
   return `${+(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * Why a regular file with more than one name is refused unread (SPEC §2). Not
+ * an EntryRefusedError: a Maildir producer's link-then-unlink delivery has
+ * two names for a moment, so it is looked at again after the settle delay.
+ */
+function hardLinkRefused(): EventDecodeError {
+  return new EventDecodeError(
+    "refused unread: the file has more than one hard link",
+    "another name of it may be a file the producer must not reach through the agent; " +
+      "write an event file under tmp/ and rename(2) it into new/",
+  );
 }

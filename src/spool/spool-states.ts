@@ -19,8 +19,11 @@ export const SPOOL_STATES = {
 
 export type SpoolState = keyof typeof SPOOL_STATES;
 
-/** Folders only the agent's user may read: events can carry secrets (SPEC §4). */
-export const PRIVATE_STATES: readonly SpoolState[] = ["cur", "done", "failed"];
+/**
+ * The folders producers write to (SPEC §2): 0700, or 1730 for a producer
+ * group. The others only the agent's user may read: events carry secrets (§4).
+ */
+export const PRODUCER_STATES: readonly SpoolState[] = ["tmp", "new"];
 
 const TRANSITIONS: Readonly<Record<SpoolState, readonly SpoolState[]>> = {
   tmp: ["new"],

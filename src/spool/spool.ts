@@ -1,10 +1,19 @@
 import { isUtf8 } from "node:buffer";
-import { constants as fsConstants, lstatSync, renameSync, unlinkSync } from "node:fs";
+import {
+  chownSync,
+  constants as fsConstants,
+  lstatSync,
+  renameSync,
+  type Stats,
+  unlinkSync,
+} from "node:fs";
 import { chmod, mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
+import type { SystemGroup } from "../system/system-groups.js";
+import { checkTrustedDir } from "../system/trusted-dir.js";
 import { isSidecarTemp, sidecarName } from "./sidecar.js";
-import { canMove, PRIVATE_STATES, SPOOL_STATES, type SpoolState } from "./spool-states.js";
+import { canMove, PRODUCER_STATES, SPOOL_STATES, type SpoolState } from "./spool-states.js";
 
 /** A file found in a spool folder, with what ordering needs. */
 export interface SpoolEntry {
@@ -19,7 +28,19 @@ export interface SpoolEntry {
   readonly raw?: Buffer;
 }
 
-export type EntryKind = "file" | "symbolic link" | "directory" | "FIFO" | "socket" | "device";
+/**
+ * `hard link`: a regular file with more than one name. It is refused unread
+ * like a non-regular entry (SPEC §2): its other name may be a file its
+ * producer must not read, or could write, through the agent.
+ */
+export type EntryKind =
+  | "file"
+  | "hard link"
+  | "symbolic link"
+  | "directory"
+  | "FIFO"
+  | "socket"
+  | "device";
 
 /**
  * The spool directory and its state folders; every move is one rename(2).
@@ -30,24 +51,62 @@ export type EntryKind = "file" | "symbolic link" | "directory" | "FIFO" | "socke
  * wakeup, several per event.
  */
 export class Spool {
-  constructor(readonly dir: string) {}
+  /** `producerGroup`: the `producer_group` of evh.yaml, whose members may write tmp/ and new/. */
+  constructor(
+    readonly dir: string,
+    private readonly producerGroup?: SystemGroup,
+  ) {}
 
   /** Absolute path of `name` in `state`. */
   path(state: SpoolState, name: string): string {
     return path.join(this.dir, SPOOL_STATES[state], name);
   }
 
-  /** Creates missing folders: cur/, done/, failed/ 0700 because events can carry secrets. */
-  async ensure(): Promise<void> {
-    for (const state of Object.keys(SPOOL_STATES) as SpoolState[]) {
-      const dir = path.join(this.dir, state);
-      if (PRIVATE_STATES.includes(state)) {
-        await mkdir(dir, { recursive: true, mode: 0o700 });
+  /**
+   * Checks the spool folders before they are used (SPEC §1): each must be a
+   * real directory, owned by the running user or root, that no other user can
+   * write to — except tmp/ and new/ for the producer group. Throws
+   * UntrustedPathError naming the folder. Returns the folders that exist.
+   */
+  checkTrust(states: readonly SpoolState[] = STATES): SpoolState[] {
+    checkTrustedDir(this.dir);
+    return states.filter((state) =>
+      checkTrustedDir(path.join(this.dir, SPOOL_STATES[state]), {
+        allowGroupWrite: this.producerGroup !== undefined && PRODUCER_STATES.includes(state),
+      }),
+    );
+  }
+
+  /**
+   * Creates missing folders with their modes (SPEC §2, §4): cur/, done/,
+   * failed/ 0700, since events carry secrets; tmp/ and new/ 0700 too, or 1730
+   * owned by the producer group (the Postfix maildrop model). Refuses folders
+   * it cannot trust before it touches any. Returns warnings for the log: a
+   * tmp/ or new/ other users can read or write.
+   */
+  async ensure(): Promise<string[]> {
+    this.checkTrust();
+    await mkdir(this.dir, { recursive: true, mode: 0o755 });
+    const warnings: string[] = [];
+    for (const state of STATES) {
+      const dir = path.join(this.dir, SPOOL_STATES[state]);
+      const existed = checkTrustedDir(dir, {
+        allowGroupWrite: this.producerGroup !== undefined && PRODUCER_STATES.includes(state),
+      });
+      if (!existed) await mkdir(dir, { mode: 0o700 }).catch(ignoreExists);
+      if (!PRODUCER_STATES.includes(state)) {
+        await chmod(dir, 0o700); // past the umask, and narrowed if it was wider
+      } else if (this.producerGroup !== undefined) {
+        chownSync(dir, process.geteuid?.() ?? 0, this.producerGroup.gid);
+        await chmod(dir, 0o1730);
+      } else if (!existed) {
         await chmod(dir, 0o700);
       } else {
-        await mkdir(dir, { recursive: true, mode: 0o755 });
+        const warning = exposure(dir);
+        if (warning) warnings.push(warning);
       }
     }
+    return warnings;
   }
 
   /**
@@ -121,7 +180,7 @@ export class Spool {
         // thread-pool round trip; with a backlog of 100,000 files that is seconds before the
         // first event can start.
         const stats = lstatSync(prefix + name);
-        entries.push({ name, mtimeMs: stats.mtimeMs, kind: kindOf(stats.mode) });
+        entries.push({ name, mtimeMs: stats.mtimeMs, kind: kindOf(stats) });
       } catch (error) {
         if (errnoCode(error) !== "ENOENT") throw error;
         // Node decodes bytes that are not UTF-8 to U+FFFD, so such a name is not found by its
@@ -156,7 +215,7 @@ export class Spool {
       if (skip?.(name)) continue;
       try {
         const stats = lstatSync(this.pathOf(state, raw));
-        entries.push({ name, mtimeMs: stats.mtimeMs, kind: kindOf(stats.mode), raw });
+        entries.push({ name, mtimeMs: stats.mtimeMs, kind: kindOf(stats), raw });
       } catch (error) {
         if (errnoCode(error) !== "ENOENT") throw error;
       }
@@ -168,7 +227,7 @@ export class Spool {
   entry(state: SpoolState, name: string): SpoolEntry | undefined {
     try {
       const stats = lstatSync(this.path(state, name));
-      return { name, mtimeMs: stats.mtimeMs, kind: kindOf(stats.mode) };
+      return { name, mtimeMs: stats.mtimeMs, kind: kindOf(stats) };
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return undefined;
       throw error;
@@ -210,17 +269,58 @@ export class Spool {
       lstatSync(this.path(state, name));
       return true;
     } catch (error) {
-      // A name too long to hold a suffix cannot exist either.
+      // A name too long to exist (a sidecar's, past NAME_MAX) is free, and never used as a
+      // placement: `withSuffix` keeps every candidate within NAME_MAX.
       if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENAMETOOLONG") return false;
       throw error;
     }
   }
 }
 
-/** `x.json` → `x.1.json`: keeps the extension, so the renamed file is still an event file. */
-function withSuffix(name: string, n: number): string {
+/** The longest file name Linux file systems take, in bytes (NAME_MAX). */
+const NAME_MAX = 255;
+
+/**
+ * `x.json` → `x.1.json`: keeps the extension, so the renamed file is still an
+ * event file. A name too long to take the suffix (near NAME_MAX) loses the end
+ * of its stem instead, so every name has a unique placement (SPEC §2).
+ */
+export function withSuffix(name: string, n: number): string {
   const ext = path.extname(name);
-  return `${name.slice(0, name.length - ext.length)}.${n}${ext}`;
+  const tail = `.${n}${ext}`;
+  const stem = name.slice(0, name.length - ext.length);
+  return `${truncateBytes(stem, NAME_MAX - Buffer.byteLength(tail))}${tail}`;
+}
+
+/** The longest prefix of `text` that fits `max` UTF-8 bytes, never cutting a character. */
+function truncateBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > max) break;
+    bytes += size;
+    end += char.length;
+  }
+  return text.slice(0, end);
+}
+
+const STATES = Object.keys(SPOOL_STATES) as SpoolState[];
+
+function ignoreExists(error: unknown): void {
+  if (errnoCode(error) !== "EEXIST") throw error;
+}
+
+/** A warning when other users can read or write a producer folder (SPEC §2: passwords). */
+function exposure(dir: string): string | undefined {
+  const mode = lstatSync(dir).mode;
+  if ((mode & 0o066) === 0) return undefined;
+  const octal = (mode & 0o7777).toString(8).padStart(4, "0");
+  return (
+    `${dir} can be read or written by other users (mode ${octal}): event files carry ` +
+    "passwords; chmod 0700 it, or set producer_group in evh.yaml for producers that are not root"
+  );
 }
 
 /** mtime, then the byte order of names (not the locale's). */
@@ -240,10 +340,10 @@ function compareBytes(a: string, b: string): number {
 /** Printable ASCII: other names (rare) take the Buffer path, which is right for any name. */
 const ASCII = /^[ -~]*$/;
 
-function kindOf(mode: number): EntryKind {
-  switch (mode & fsConstants.S_IFMT) {
+function kindOf(stats: Stats): EntryKind {
+  switch (stats.mode & fsConstants.S_IFMT) {
     case fsConstants.S_IFREG:
-      return "file";
+      return stats.nlink > 1 ? "hard link" : "file";
     case fsConstants.S_IFLNK:
       return "symbolic link";
     case fsConstants.S_IFDIR:

@@ -24,13 +24,15 @@ export function stateDirProblem(dir: string): string | undefined {
   try {
     stats = lstatSync(dir);
   } catch (error) {
-    if (errnoCode(error) === "ENOENT") return undefined;
+    // Not there yet, or beyond this user's reach (a producer looking into root's 0700 var/):
+    // either way nothing in it can be written through by this process.
+    if (errnoCode(error) === "ENOENT" || errnoCode(error) === "EACCES") return undefined;
     throw error;
   }
   if (stats.isSymbolicLink()) {
-    return `${dir} is a symbolic link (to ${target(dir)}); evh keeps its state only in a real directory (fix: replace the link with a directory owned by the user running evh, mode 0700)`;
+    return `it is a symbolic link (to ${target(dir)}); evh keeps its state only in a real directory (fix: replace the link with a directory owned by the user running evh, mode 0700)`;
   }
-  if (!stats.isDirectory()) return `${dir} is not a directory (fix: remove it; evh creates it)`;
+  if (!stats.isDirectory()) return "it is not a directory (fix: remove it; evh creates it)";
   return ownershipProblem(dir, stats);
 }
 
@@ -72,11 +74,11 @@ export function assertTrustedConfigFile(file: string): void {
 function ownershipProblem(file: string, stats: Stats): string | undefined {
   const me = process.geteuid?.() ?? 0;
   if (!trustedOwner(stats.uid)) {
-    return `${file} is owned by uid ${stats.uid}, not by the user running evh (uid ${me}) or root (fix: chown ${me} ${file})`;
+    return `it is owned by uid ${stats.uid}, not by the user running evh (uid ${me}) or root (fix: chown ${me} ${file})`;
   }
   if ((stats.mode & 0o002) !== 0) {
     const mode = `0${(stats.mode & 0o7777).toString(8).padStart(3, "0")}`;
-    return `${file} is writable by others (mode ${mode}) (fix: chmod o-w ${file})`;
+    return `it is writable by others (mode ${mode}) (fix: chmod o-w ${file})`;
   }
   return undefined;
 }

@@ -87,7 +87,7 @@ describe("resolveConfig", () => {
     const file = root.path("evh.yaml");
     expect(() => resolveConfig({ root: root.dir, env: {} })).toThrow(
       [
-        `${file}:2: unknown setting "concurency" (did you mean "concurrency"?); allowed: handlers_dir, spool_dir, var_dir, concurrency, keep_done, dedupe_window, settle_delay, max_event_size, rescan_interval, grace, redact, log`,
+        `${file}:2: unknown setting "concurency" (did you mean "concurrency"?); allowed: handlers_dir, spool_dir, var_dir, concurrency, keep_done, dedupe_window, settle_delay, max_event_size, rescan_interval, grace, redact, log, producer_group`,
         `${file}:3: grace must be a duration with a unit (ms, s, m or h, e.g. 30s), or 0 for none, got 30: add a unit: 30s or 30ms`,
         `${file}:4: keep_done must be true or false, got "yes"`,
         `${file}:6: unknown setting "log.levle" (did you mean "log.level"?); allowed: log.level, log.file`,
@@ -157,5 +157,18 @@ describe("resolveConfig", () => {
     expect(() =>
       resolveConfig({ root: root.dir, config: root.path("nope.yaml"), env: {} }),
     ).toThrow(/config file .*nope\.yaml does not exist/);
+  });
+
+  it("resolves producer_group to its gid, and names the file and line for an unknown group", () => {
+    root = makeTempRoot();
+    root.write("evh.yaml", "concurrency: 2\nproducer_group: nogroup\n");
+    expect(resolveConfig({ root: root.dir, env: {} }).producerGroup).toEqual({
+      name: "nogroup",
+      gid: 65534,
+    });
+    root.write("evh.yaml", "concurrency: 2\nproducer_group: no-such-group-evh\n");
+    expect(() => resolveConfig({ root: root.dir, env: {} })).toThrow(
+      `${root.path("evh.yaml")}:2: producer_group: there is no group "no-such-group-evh" on this system; create it (groupadd no-such-group-evh) or fix the name`,
+    );
   });
 });

@@ -25,7 +25,7 @@ async function expectRefused(root: E2eRoot, path: string, why: string): Promise<
     expect(r.code, `evh ${command}: ${r.stderr}`).toBe(1);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`refused: ${path} ${why}`);
+    expect(lines[0]).toContain(`refusing ${path}: it ${why}`);
   }
 }
 

@@ -1,15 +1,17 @@
 import { execFileSync } from "node:child_process";
 import {
+  chmodSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { Spool } from "../../src/spool/spool.js";
+import { Spool, withSuffix } from "../../src/spool/spool.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 
 let root: TempRoot;
@@ -22,6 +24,48 @@ describe("Spool", () => {
     for (const dir of ["cur", "done", "failed"]) {
       expect(statSync(root.path("spool", dir)).mode & 0o777).toBe(0o700);
     }
+  });
+
+  it("creates tmp/ and new/ 0700, and warns about existing ones other users can read", async () => {
+    root = makeTempRoot();
+    rmSync(root.spoolDir, { recursive: true });
+    expect(await new Spool(root.spoolDir).ensure()).toEqual([]);
+    for (const dir of ["tmp", "new"]) {
+      expect(statSync(root.path("spool", dir)).mode & 0o7777).toBe(0o700);
+    }
+    chmodSync(root.path("spool", "new"), 0o755);
+    expect(await new Spool(root.spoolDir).ensure()).toEqual([
+      `${root.path("spool", "new")} can be read or written by other users (mode 0755): event files carry passwords; chmod 0700 it, or set producer_group in evh.yaml for producers that are not root`,
+    ]);
+  });
+
+  it("with a producer group, makes tmp/ and new/ 1730 owned by that group (maildrop)", async () => {
+    root = makeTempRoot();
+    const gid = process.getgid?.() ?? 0;
+    await new Spool(root.spoolDir, { name: "g", gid }).ensure();
+    for (const dir of ["tmp", "new"]) {
+      const stats = statSync(root.path("spool", dir));
+      expect(stats.mode & 0o7777).toBe(0o1730);
+      expect(stats.gid).toBe(gid);
+    }
+    // Group-writable is what this mode means: a second start accepts it.
+    await expect(new Spool(root.spoolDir, { name: "g", gid }).ensure()).resolves.toEqual([]);
+  });
+
+  it("refuses a symlinked or others-writable spool folder before touching anything", async () => {
+    root = makeTempRoot();
+    const elsewhere = root.path("elsewhere");
+    mkdirSync(elsewhere, { mode: 0o755 });
+    chmodSync(elsewhere, 0o755);
+    symlinkSync(elsewhere, root.path("spool", "failed"));
+    await expect(new Spool(root.spoolDir).ensure()).rejects.toThrow(
+      `refusing ${root.path("spool", "failed")}: it is a symbolic link`,
+    );
+    // chmod 0700 would have followed the link.
+    expect(statSync(elsewhere).mode & 0o777).toBe(0o755);
+    rmSync(root.path("spool", "failed"));
+    chmodSync(root.path("spool", "new"), 0o777);
+    await expect(new Spool(root.spoolDir).ensure()).rejects.toThrow(/every user can write to it/);
   });
 
   it("lists in mtime order, then byte order of names, without following links", async () => {
@@ -86,5 +130,17 @@ describe("Spool", () => {
     root = makeTempRoot();
     const spool = new Spool(root.spoolDir);
     await expect(spool.move("x.json", "done", "new")).rejects.toThrow("no transition done → new");
+  });
+});
+
+describe("withSuffix", () => {
+  it("keeps a name within NAME_MAX (255 bytes), cutting its stem on a character boundary", () => {
+    expect(withSuffix("x.json", 1)).toBe("x.1.json");
+    const long = `${"a".repeat(250)}.json`;
+    expect(withSuffix(long, 12)).toBe(`${"a".repeat(247)}.12.json`);
+    const wide = `${"é".repeat(125)}.json`; // 250 + 5 bytes
+    const placed = withSuffix(wide, 1);
+    expect(Buffer.byteLength(placed)).toBeLessThanOrEqual(255);
+    expect(placed).toBe(`${"é".repeat(124)}.1.json`);
   });
 });

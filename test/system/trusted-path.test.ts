@@ -39,7 +39,7 @@ describe("trusted state folders and config file", () => {
     root = makeTempRoot();
     const file = root.write("evh.yaml", "concurrency: 1\n", 0o646);
     expect(configFileProblem(file)).toBe(
-      `${file} is writable by others (mode 0646) (fix: chmod o-w ${file})`,
+      `it is writable by others (mode 0646) (fix: chmod o-w ${file})`,
     );
     chmodSync(file, 0o664);
     expect(configFileProblem(file)).toBeUndefined();

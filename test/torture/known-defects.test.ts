@@ -138,7 +138,7 @@ describe("defects the torture scripts found (regressions)", () => {
     const { root } = await agentWithRecorder();
     await agent?.kill9();
     // What a kill -9 inside writeSidecar() leaves: the temp file, never renamed.
-    writeFileSync(root.spool("failed", "x.json.error.json.tmp-99999"), '{"reason":');
+    writeFileSync(root.spool("failed", ".evh-sidecar-0123456789abcdef.tmp"), '{"reason":');
     agent = await startAgent(root);
     expect(await until(() => root.list("failed").length === 0, 3000)).toBe(true);
   });

@@ -1,12 +1,19 @@
 import { type Command, Option } from "commander";
 import { UsageError } from "../../errors/evh-error.js";
 import { emitBytes } from "../../spool/emit-event.js";
-import { type EventInput, eventFromArgs, eventFromFile, eventWarnings } from "../event-input.js";
+import {
+  type EventInput,
+  eventFromArgs,
+  eventFromFile,
+  eventWarnings,
+  paramLinesFromStdin,
+} from "../event-input.js";
 import { say, warn } from "../output.js";
 import { type CommonOptions, configFor, type Done, withCommon } from "../program.js";
 
 interface EmitOptions extends CommonOptions {
   file?: string;
+  params?: string;
   id?: string;
   key?: string;
 }
@@ -17,7 +24,18 @@ export function registerEmit(program: Command, done: Done): void {
     .description("drop an event into the spool the safe way; prints the path of the spooled file")
     .argument("[event]", "the event id, e.g. client_create")
     .argument("[params...]", "params as NAME=VALUE, e.g. NEW_LOGIN_NAME=jdoe")
-    .addOption(new Option("--file <file>", "send a prepared .json, .yaml or .yml event file"))
+    .addOption(
+      new Option(
+        "--file <file>",
+        "send a prepared .json, .yaml or .yml event file (- reads it from standard input)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--params <source>",
+        "- reads more params as NAME=VALUE lines from standard input (keeps passwords off the command line)",
+      ),
+    )
     .addOption(new Option("--id <id>", "the event's idempotency id (a repeat is dropped)"))
     .addOption(new Option("--key <key>", "the ordering key (default: the event's subject)"))
     .action((event: string | undefined, params: string[], options: EmitOptions) =>
@@ -33,9 +51,14 @@ async function emit(
   const config = configFor(options);
   let input: EventInput;
   if (options.file !== undefined) {
-    if (event !== undefined || options.id !== undefined || options.key !== undefined) {
+    if (
+      event !== undefined ||
+      options.id !== undefined ||
+      options.key !== undefined ||
+      options.params !== undefined
+    ) {
       throw new UsageError(
-        "--file sends the file as it is: give no EVENT, params, --id or --key with it",
+        "--file sends the file as it is: give no EVENT, params, --params, --id or --key with it",
       );
     }
     input = await eventFromFile(config, options.file);
@@ -43,9 +66,16 @@ async function emit(
     if (event === undefined) {
       throw new UsageError("missing EVENT (e.g. evh emit client_create NEW_LOGIN_NAME=jdoe)");
     }
-    input = eventFromArgs(config, event, params, options);
+    if (options.params !== undefined && options.params !== "-") {
+      throw new UsageError(
+        `--params takes - (NAME=VALUE lines on standard input), got ${JSON.stringify(options.params)}`,
+      );
+    }
+    const fromStdin = options.params === "-" ? await paramLinesFromStdin(config) : [];
+    input = eventFromArgs(config, event, [...params, ...fromStdin], options);
   }
   for (const warning of eventWarnings(input.event)) warn(warning);
-  say(await emitBytes(config.spoolDir, input.bytes, input.ext));
+  const allowGroupWrite = config.producerGroup !== undefined;
+  say(await emitBytes(config.spoolDir, input.bytes, input.ext, { allowGroupWrite }));
   return 0;
 }

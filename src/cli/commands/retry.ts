@@ -2,6 +2,7 @@ import { lstatSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { errnoCode, UsageError } from "../../errors/evh-error.js";
+import { keepPrivate } from "../../spool/private-file.js";
 import { isSidecar, SIDECAR_SUFFIX, sidecarName } from "../../spool/sidecar.js";
 import { Spool } from "../../spool/spool.js";
 import { CommandError } from "../cli-error.js";
@@ -28,7 +29,8 @@ async function retry(names: readonly string[], options: RetryOptions): Promise<n
     throw new UsageError("give the names of failed events (evh status lists them), or --all");
   }
   const config = configFor(options);
-  const spool = new Spool(config.spoolDir);
+  const spool = new Spool(config.spoolDir, config.producerGroup);
+  spool.checkTrust();
   const failedDir = path.join(config.spoolDir, "failed");
   let chosen: string[];
   if (options.all) {
@@ -51,6 +53,7 @@ async function retry(names: readonly string[], options: RetryOptions): Promise<n
     // Sidecar first: once the event is in new/, the agent may fail it again and write a fresh one.
     await spool.remove("failed", sidecarName(name));
     try {
+      keepPrivate(spool.path("failed", name));
       say(spool.path("new", await spool.move(name, "failed", "new")));
     } catch (error) {
       if (errnoCode(error) !== "ENOENT") throw error;

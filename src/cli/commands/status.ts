@@ -22,7 +22,8 @@ export function registerStatus(program: Command, done: Done): void {
 
 async function status(options: StatusOptions): Promise<number> {
   const config = configFor(options);
-  const spool = new Spool(config.spoolDir);
+  const spool = new Spool(config.spoolDir, config.producerGroup);
+  spool.checkTrust();
   const holder = await runningAgentPid(config.spoolDir);
   // Something else holding the lock's name is not an agent: said apart, not as a pid.
   const pid = typeof holder === "number" ? holder : null;
