@@ -99,6 +99,19 @@ describe("evh test", () => {
     expect(out.handlers.every((h: { result: unknown }) => h.result === null)).toBe(true);
   });
 
+  it("says which params stayed out of the environment, and why", async () => {
+    const root = newRoot();
+    populate(root);
+    const args = [...EVENT, "BROWSER=id", "PYTHONWARNINGS=all:0:antigravity.x:0:0"];
+    const json = JSON.parse((await root.evh("test", ...args, "--json")).stdout);
+    expect(json.params_not_in_env).toEqual(["BROWSER", "PYTHONWARNINGS"]);
+    for (const h of json.handlers) expect(Object.keys(h.env)).not.toContain("BROWSER");
+    const text = await root.evh("test", ...args);
+    expect(text.stdout).toContain(
+      "\n  not in the environment: BROWSER, PYTHONWARNINGS (only OLD_* and NEW_* params become variables; the others reach a handler through <name> placeholders, stdin: json and EVH_PARAMS_FILE)\n",
+    );
+  });
+
   it("prints the same plan for people; warns about unknown events and missing params", async () => {
     const root = newRoot();
     populate(root);
