@@ -177,6 +177,22 @@ describe("evh test", () => {
     expect(root.names("spool/new")).toEqual([]);
   });
 
+  // SPEC §6: a handler cannot write to the administrator's terminal.
+  it("--exec shows handler output with control characters escaped", async () => {
+    const root = newRoot();
+    // printf's format: a title sequence, a CR and a faked result line, cursor-up, a C1 CSI.
+    const format = String.raw`\033]0;owned\007fake\r   result   ok\n\033[1A\302\233x\n`;
+    const command = JSON.stringify([fixtureScript("print-bytes.sh"), format]);
+    root.write("handlers.d/10-tty.yaml", `id: tty\nevent: client_create\ncommand: ${command}\n`);
+    const r = await root.evh("test", ...EVENT, "--exec");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      '   stdout   "\\u001b]0;owned\\u0007fake\\r   result   ok"\n            "\\u001b[1A\\u009bx"\n',
+    );
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what must not be there
+    expect(r.stdout).not.toMatch(/[\u0007\u001b\r\u009b]/);
+  });
+
   it("takes the event from --file and refuses a bad one (exit 2)", async () => {
     const root = newRoot();
     populate(root);
