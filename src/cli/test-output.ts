@@ -89,7 +89,6 @@ export function plannedJson(p: PlannedHandler, record: RunRecord | undefined) {
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what is looked for
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what is looked for
 const C1 = /[\u007f-\u009f]/g;
 
 /** JSON text with C1 controls escaped too (JSON.stringify leaves them raw). */
