@@ -3,6 +3,7 @@ import { Agent } from "../../agent/agent.js";
 import { LOG_LEVELS, type LogLevel } from "../../config/config.js";
 import { parseDuration } from "../../config/duration.js";
 import { UsageError } from "../../errors/evh-error.js";
+import { closeInheritedDescriptors } from "../../execute/inherited-descriptors.js";
 import { AgentLogger } from "../../record/logger.js";
 import { type CommonOptions, configFor, withCommon } from "../program.js";
 
@@ -33,7 +34,12 @@ async function runAgent(options: RunOptions): Promise<number> {
       throw new UsageError(`--grace must be a duration such as 10s or 2m, got "${options.grace}"`);
   }
   const config = configFor(options, { graceMs, logLevel: options.logLevel });
+  // Before anything is opened: handlers inherit stdin, stdout and stderr only (SPEC §4).
+  const inherited = closeInheritedDescriptors();
   const log = new AgentLogger(config.logFile, config.logLevel);
+  if (inherited.length > 0) {
+    log.logger.debug(`closed descriptors inherited from the parent: ${inherited.join(", ")}`);
+  }
   // Listeners go in before the agent starts: a SIGTERM during start-up (a
   // large backlog, a slow disk) must still end in a clean shutdown, not in
   // Node's default death that leaves the instance lock behind.
