@@ -166,7 +166,7 @@ describe("command warnings", () => {
     expect(cmd("[/opt/x.sh, <new_card_pin>]").out).toEqual([]);
   });
 
-  it("warns for $NAME and ${NAME} in a command without a shell", () => {
+  it("warns for $NAME and its braced form in a command without a shell", () => {
     const { handlers, out } = cmd(`'/opt/x.sh "$NEW_LOGIN_NAME" \${NEW_DOMAIN_NAME}/x $5 a$'`);
     expect(handlers).toHaveLength(1);
     expect(out).toEqual([
