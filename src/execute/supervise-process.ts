@@ -5,6 +5,7 @@ import { finished } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Invocation } from "./build-invocation.js";
 import { clampDelay } from "./clamp-delay.js";
+import { spawnTarget } from "./enter-as-user.js";
 import { OutputTail } from "./output-tail.js";
 import { HandlerSession, terminateSession } from "./process-session.js";
 
@@ -16,7 +17,7 @@ import { HandlerSession, terminateSession } from "./process-session.js";
 const DRAIN_MS = 1000;
 
 export interface SuperviseOptions {
-  /** The working directory, already resolved. */
+  /** The working directory, already checked; entered as the handler's user (enter-as-user.ts). */
   readonly cwd: string;
   /** Bytes for stdin, already encoded; undefined gives the handler no stdin. */
   readonly stdin: Uint8Array | undefined;
@@ -115,10 +116,11 @@ async function startProcess(
   opts: SuperviseOptions,
 ): Promise<{ subprocess: ChildProcess; session: HandlerSession } | { spawnError: string }> {
   let subprocess: ChildProcess;
+  const target = spawnTarget(inv.file, inv.args, opts.cwd, inv.uid !== undefined);
   try {
-    subprocess = spawn(inv.file, inv.args, {
+    subprocess = spawn(target.file, target.args, {
       env: inv.env,
-      cwd: opts.cwd,
+      cwd: target.cwd,
       uid: inv.uid,
       gid: inv.gid,
       detached: true,
