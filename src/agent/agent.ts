@@ -114,6 +114,7 @@ export class Agent {
       });
       const handlers = new HandlerStore(config.handlersDir, currentUser(), {
         baseDir: config.root,
+        redactFragments: config.redact,
       });
       const started = new Agent(config, log, spool, journal, handlers, releaseLock);
       agent = started;

@@ -192,7 +192,7 @@ function describe(o: HandlerOutcome): string {
     ? `killed by ${o.signal}`
     : o.exit_code !== null
       ? `exit ${o.exit_code}`
-      : "could not start";
+      : (o.error ?? "could not start");
   return `handler ${o.handler} failed: ${how}${attempts}`;
 }
 

@@ -137,7 +137,10 @@ function refuseOpenDirectory(config: EvhConfig, loaded: LoadedHandlers): void {
 
 /** The context the agent loads with (HandlerStore's): same users, programs, root, catalogue. */
 function contextFor(config: EvhConfig, loaded: LoadedHandlers) {
-  return createLoadContext(loaded.agentUser, { baseDir: config.root });
+  return createLoadContext(loaded.agentUser, {
+    baseDir: config.root,
+    redactFragments: config.redact,
+  });
 }
 
 /**

@@ -25,7 +25,10 @@ export interface LoadedHandlers {
  */
 export function loadHandlers(config: EvhConfig): LoadedHandlers {
   const agentUser = currentUser();
-  const store = new HandlerStore(config.handlersDir, agentUser, { baseDir: config.root });
+  const store = new HandlerStore(config.handlersDir, agentUser, {
+    baseDir: config.root,
+    redactFragments: config.redact,
+  });
   const report = store.reload();
   return {
     agentUser,

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { EvhEvent } from "../events/event.js";
+import { closeInheritedDescriptors } from "../execute/inherited-descriptors.js";
 import type { RunRecord } from "../execute/outcome.js";
 import { runWithRetry } from "../execute/run-with-retry.js";
 import type { Redactor } from "../record/redact.js";
@@ -26,6 +27,8 @@ export class ExecRun {
   }
 
   static async open(input: EventInput): Promise<ExecRun> {
+    // As the agent does: the handlers get stdin, stdout and stderr, nothing of the shell's.
+    closeInheritedDescriptors();
     const dir = await mkdtemp(path.join(tmpdir(), "evh-test-"));
     const file = path.join(dir, input.event.file);
     await writeFile(file, input.bytes, { mode: 0o600 });

@@ -16,7 +16,7 @@ export function formatPlanned(n: number, p: PlannedHandler): string {
     head,
     `   user     ${p.user.name} (uid ${p.user.uid}, gid ${p.user.gid})`,
     `   cwd      ${p.cwd}`,
-    `   argv     ${JSON.stringify([inv.file, ...inv.args])}`,
+    `   argv     ${jsonText([inv.file, ...inv.args])}`,
     `   timeout  ${h.timeoutMs === 0 ? "none" : formatDuration(h.timeoutMs)}${h.retry.attempts > 0 ? `, retry ${h.retry.attempts} time(s)` : ""}`,
   ];
   if (inv.stdinJson !== undefined) lines.push(`   stdin    ${inv.stdinJson}`);
@@ -32,18 +32,20 @@ export function formatRecord(r: RunRecord): string {
   const detail = [how, `${r.durationMs} ms`, r.attempt > 1 ? `attempt ${r.attempt}` : ""]
     .filter(Boolean)
     .join(", ");
-  const why = r.error && r.error !== how ? `: ${r.error}` : "";
+  const why = r.error && r.error !== how ? `: ${show(r.error)}` : "";
   const lines = [`   result   ${r.outcome} (${detail})${why}`];
   for (const [label, text] of [
     ["stdout", r.stdout],
     ["stderr", r.stderr],
   ] as const) {
     if (text === "") continue;
+    // Line by line, each escaped like an env value: a handler must not be
+    // able to fake a result line, erase the one above or retitle the window.
     text
       .replace(/\n$/, "")
       .split("\n")
       .forEach((line, i) => {
-        lines.push(`   ${i === 0 ? label.padEnd(9) : "         "}${line}`);
+        lines.push(`   ${i === 0 ? label.padEnd(9) : "         "}${show(line)}`);
       });
   }
   return lines.join("\n");
@@ -80,8 +82,27 @@ export function plannedJson(p: PlannedHandler, record: RunRecord | undefined) {
   };
 }
 
-/** A value as one line: as it is, or JSON-quoted when it holds control characters. */
+/**
+ * C0 and C1 control characters and DEL: what a terminal acts on (ESC starts
+ * a sequence that can move the cursor, erase lines or set the window title;
+ * CR rewrites a line; U+009B is a one-character CSI on some terminals).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what is looked for
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const C1 = /[\u007f-\u009f]/g;
+
+/** JSON text with C1 controls escaped too (JSON.stringify leaves them raw). */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value).replace(
+    C1,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
+ * A value as one line: as it is, or JSON-quoted when it holds control
+ * characters, so nothing shown can act on the administrator's terminal.
+ */
 export function show(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what is looked for
-  return /[\u0000-\u001f\u007f]/.test(value) ? JSON.stringify(value) : value;
+  return CONTROL.test(value) ? jsonText(value) : value;
 }

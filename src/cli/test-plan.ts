@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { EvhEvent } from "../events/event.js";
 import { buildInvocation, type Invocation } from "../execute/build-invocation.js";
-import { paramsBaseDir } from "../execute/params-base-dir.js";
+import { paramsBaseDirShown } from "../execute/params-base-dir.js";
 import { rootLockRefusal } from "../execute/root-lock.js";
 import type { SystemUser } from "../execute/system-users.js";
 import { resolveWorkingDir } from "../execute/working-dir.js";
@@ -37,7 +37,9 @@ export interface PlanInput {
 }
 
 /** Shown for `EVH_PARAMS_FILE` in a dry run: each run writes its own private file in the agent's directory. */
-export const PARAMS_FILE_SHOWN = path.join(paramsBaseDir(), "evh-params-XXXXXX", "params-N");
+function paramsFileShown(varDir: string): string {
+  return path.join(paramsBaseDirShown(varDir), "evh-params-XXXXXX", "params-N");
+}
 
 /**
  * The dry run of `evh test`: the agent's registry decides what matches and
@@ -59,7 +61,7 @@ export function planTest(loaded: LoadedHandlers, input: PlanInput): PlannedHandl
   return everything.match(input.event).map(({ handler: matched, when }): PlannedHandler => {
     const handler = disabled.has(matched.id) ? { ...matched, enabled: false } : matched;
     const user = handler.user ?? loaded.agentUser;
-    const invocation = shownInvocation(handler, user, loaded.agentUser, input);
+    const invocation = shownInvocation(handler, user, loaded, input);
     const where = resolveWorkingDir(
       invocation.cwd,
       handler.cwd !== undefined,
@@ -88,7 +90,7 @@ export function planTest(loaded: LoadedHandlers, input: PlanInput): PlannedHandl
 function shownInvocation(
   handler: Handler,
   user: SystemUser,
-  agentUser: SystemUser,
+  loaded: LoadedHandlers,
   input: PlanInput,
 ): Invocation {
   const { redactor, event } = input;
@@ -97,9 +99,9 @@ function shownInvocation(
     user,
     attempt: 1,
     eventFile: input.eventFile,
-    paramsFile: PARAMS_FILE_SHOWN,
+    paramsFile: paramsFileShown(path.dirname(loaded.rootLockFile)),
     extraVars: input.extraVars,
-    agentUid: agentUser.uid,
+    agentUid: loaded.agentUser.uid,
   });
   const secrets = redactor.secretValues(event.params);
   return {

@@ -5,53 +5,13 @@ import { describeOverLimit, MAX_PARAM_NAME_LENGTH, MAX_PARAMS, MAX_VALUE_BYTES }
 import { mapEntries } from "./map-entries.js";
 import { firstLoneSurrogate } from "./unicode-scan.js";
 
-/** Prefix of the variables evh sets itself (`EVH_EVENT`, ...): a param may not fake them. */
-const RESERVED_PREFIX = "EVH_";
-
 /**
- * Names a param may not take because, passed as an environment variable, it
- * would change how the handler runs rather than what it is told: the clean
- * base environment of SPEC §4, the dynamic loader's and the shells' startup
- * variables. Plesk's own params all start with OLD_ or NEW_; a producer that
- * can write to spool/new/ must still not be able to preload a library into a
- * handler that runs as root.
+ * Prefix of the variables evh sets itself (`EVH_EVENT`, ...): a param may not
+ * fake them. No other name is refused: only `OLD_*`/`NEW_*` params become
+ * environment variables (execute/build-env.ts), so a name such as
+ * `LD_PRELOAD` or `PATH` is plain data for placeholders and the params file.
  */
-const ENVIRONMENT_NAMES = new Set([
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "LANG",
-  "LANGUAGE",
-  "TZ",
-  "IFS",
-  "ENV",
-  "BASH_ENV",
-  "CDPATH",
-  "PS4",
-  "SHELLOPTS",
-  "BASHOPTS",
-  "GLOBIGNORE",
-  "PYTHONPATH",
-  "PYTHONSTARTUP",
-  "PERL5LIB",
-  "PERL5OPT",
-  "RUBYLIB",
-  "RUBYOPT",
-  "NODE_OPTIONS",
-  "NODE_PATH",
-  "GCONV_PATH",
-  "TMPDIR",
-]);
-const ENVIRONMENT_PREFIXES = ["LD_", "LC_", "MALLOC_", "BASH_FUNC_", "GLIBC_"];
-
-/** Whether a param name would override the handler's environment (refused). */
-export function isEnvironmentName(name: string): boolean {
-  return (
-    ENVIRONMENT_NAMES.has(name) || ENVIRONMENT_PREFIXES.some((prefix) => name.startsWith(prefix))
-  );
-}
+const RESERVED_PREFIX = "EVH_";
 
 /**
  * `params` as handlers get them (SPEC §2): a flat map of names to strings,
@@ -89,11 +49,6 @@ function checkName(name: string): void {
   if (name.startsWith(RESERVED_PREFIX)) {
     throw new EventDecodeError(
       `param ${name} uses the reserved prefix ${RESERVED_PREFIX} (evh sets EVH_* variables itself)`,
-    );
-  }
-  if (isEnvironmentName(name)) {
-    throw new EventDecodeError(
-      `param ${name} is reserved: it would override the handler's environment (PATH, HOME, LD_*, LC_*, ... are refused)`,
     );
   }
 }

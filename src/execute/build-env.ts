@@ -9,6 +9,35 @@ import type { SystemUser } from "./system-users.js";
  */
 export const BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+/**
+ * Params that become environment variables: Plesk's own `OLD_*`/`NEW_*`
+ * convention (SPEC §4). Every other name stays out, whatever it is: in the
+ * environment a name alone can make a program run code (`LD_PRELOAD`,
+ * `PYTHONWARNINGS` with `BROWSER`, `OPENSSL_CONF`, `GIT_SSH_COMMAND`,
+ * proxies...), and a list of bad names is never complete. Such params still
+ * reach the handler through placeholders, `stdin: json` and the params file.
+ */
+const ENV_PARAM = /^(?:OLD|NEW)_/;
+
+/** Whether a param (or its IDN `_ASCII` form) is passed as an environment variable. */
+export function isEnvParam(name: string): boolean {
+  return ENV_PARAM.test(name);
+}
+
+/** The names of `params` kept out of the environment, in byte order (what `evh test` lists). */
+export function paramsKeptOutOfEnv(params: Readonly<Record<string, string>>): string[] {
+  return Object.keys(params)
+    .filter((name) => !isEnvParam(name))
+    .sort();
+}
+
+/** Only the entries whose names may become environment variables. */
+function envParams(vars: Readonly<Record<string, string>>): Record<string, string> {
+  const kept: Record<string, string> = Object.create(null);
+  for (const [name, value] of Object.entries(vars)) if (isEnvParam(name)) kept[name] = value;
+  return kept;
+}
+
 /** What a run knows besides the handler and the event. */
 export interface EnvInput {
   /** The account the handler runs as. */
@@ -42,7 +71,8 @@ export function evhVars(
 
 /**
  * The complete environment of a handler, layered per SPEC §4 (a later layer
- * wins): clean base, event params, IDN `_ASCII` vars, `EVH_*`, handler `env`.
+ * wins): clean base, `OLD_*`/`NEW_*` event params and their IDN `_ASCII`
+ * vars, `EVH_*`, handler `env`.
  * Nothing comes from the agent's own environment.
  */
 export function buildEnv(
@@ -61,8 +91,8 @@ export function buildEnv(
       SHELL: input.user.shell,
       LANG: "C.UTF-8",
     },
-    event.params,
-    input.extraVars,
+    envParams(event.params),
+    envParams(input.extraVars),
     evhVars(handler, event, input),
     handler.env,
   ];

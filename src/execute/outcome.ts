@@ -29,6 +29,12 @@ export interface HandlerOutcome {
   readonly exit_code: number | null;
   readonly signal: string | null;
   readonly attempts: number;
+  /**
+   * Why the last attempt never started (a program that cannot be executed, a
+   * params file that cannot be written: ENOSPC), so that the sidecar's
+   * reason says it; absent when the process ran.
+   */
+  readonly error?: string;
 }
 
 /**

@@ -31,8 +31,25 @@ export interface ParamsFile {
  * created through a directory that is not the agent's, and after it, so a
  * directory swapped in between is caught before anything is written.
  */
-const own = new PrivateDir("evh-params-", 0o700, paramsBaseDir);
-const shared = new PrivateDir("evh-params-users-", 0o711, paramsBaseDir);
+interface Dirs {
+  readonly own: PrivateDir;
+  readonly shared: PrivateDir;
+}
+
+/** By base directory: one agent has one, but a process may run handlers for several roots (tests). */
+const dirsByBase = new Map<string, Dirs>();
+
+function dirsFor(base: string): Dirs {
+  let dirs = dirsByBase.get(base);
+  if (dirs === undefined) {
+    dirs = {
+      own: new PrivateDir("evh-params-", 0o700, () => base),
+      shared: new PrivateDir("evh-params-users-", 0o711, () => base),
+    };
+    dirsByBase.set(base, dirs);
+  }
+  return dirs;
+}
 
 /** The files written and not yet removed, so that an exit does not leave them behind. */
 const live = new Set<string>();
@@ -44,17 +61,20 @@ const CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | const
 /**
  * Writes `content` to a new private file. With `owner` (a handler that runs
  * as another user) the file is given to that user, so the handler can read
- * its params and nobody else but root can.
+ * its params and nobody else but root can. `varDir` is the agent's `var/`,
+ * the last choice of {@link paramsBaseDir}.
  */
 export function writeParamsFile(
   content: Uint8Array,
   owner: { uid: number; gid: number } | undefined,
+  varDir: string,
 ): ParamsFile {
   if (!cleanupAtExit) {
     process.once("exit", removeAll);
     cleanupAtExit = true;
   }
-  const dir = owner === undefined ? own : shared;
+  const dirs = dirsFor(paramsBaseDir(varDir));
+  const dir = owner === undefined ? dirs.own : dirs.shared;
   // A second try only after the directory was found gone or not ours, in a new one.
   for (let attempt = 1; ; attempt++) {
     const file = path.join(dir.ensure(), `params-${++runs}`);
@@ -102,9 +122,9 @@ function removeFile(file: string): void {
 
 /** At exit: the files of runs still going, then the directories if empty. */
 function removeAll(): void {
-  const dirs = [own.intactPath(), shared.intactPath()];
+  const all = [...dirsByBase.values()].flatMap((d) => [d.own, d.shared]);
+  const intact = all.map((d) => d.intactPath());
   // Only in a directory that is still the agent's: no unlink through a path someone else made.
-  for (const file of live) if (dirs.includes(path.dirname(file))) removeFile(file);
-  own.remove();
-  shared.remove();
+  for (const file of live) if (intact.includes(path.dirname(file))) removeFile(file);
+  for (const d of all) d.remove();
 }

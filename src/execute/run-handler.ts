@@ -1,3 +1,4 @@
+import path from "node:path";
 import { errnoCode, toError } from "../errors/evh-error.js";
 import type { EvhEvent } from "../events/event.js";
 import type { Handler } from "../handlers/handler.js";
@@ -97,10 +98,14 @@ async function tryRun(handler: Handler, event: EvhEvent, ctx: RunContext): Promi
   let paramsFile: ParamsFile;
   try {
     const content = formatParamsFile(event.params, handler.encoding);
-    paramsFile = writeParamsFile(content, switchUser ? user : undefined);
+    // The root lock file is `var/root.event_handler.lock`: its directory is the agent's var/.
+    const varDir = path.dirname(ctx.rootLockFile);
+    paramsFile = writeParamsFile(content, switchUser ? user : undefined, varDir);
   } catch (error) {
+    // A full file system (ENOSPC, EDQUOT) is not waited out: it fails the run
+    // at once with the reason (SPEC §4), rather than stalling the queue.
     const code = errnoCode(error);
-    const starved = code !== undefined && STARVED.has(code) ? code : undefined;
+    const starved = code !== undefined && STARVED.has(code) && code !== "ENOSPC" ? code : undefined;
     return notRun("failed", `cannot write the params file: ${toError(error).message}`, starved);
   }
   try {

@@ -44,5 +44,17 @@ export async function runWithRetry(
     exit_code: record.exitCode,
     signal: record.signal,
     attempts: record.attempt,
+    ...(neverStarted(record) ? { error: record.error } : {}),
   };
+}
+
+/** A failure with neither exit status nor signal: the process never ran. */
+function neverStarted(record: RunRecord): record is RunRecord & { error: string } {
+  return (
+    record.outcome === "failed" &&
+    record.exitCode === null &&
+    record.signal === null &&
+    record.error !== undefined &&
+    !isCanceled(record)
+  );
 }

@@ -1,4 +1,12 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  realpathSync,
+} from "node:fs";
 import path from "node:path";
 import { getSystemErrorMap } from "node:util";
 
@@ -6,7 +14,9 @@ import { getSystemErrorMap } from "node:util";
  * One line saying why a program could not be started, e.g.
  * `cannot execute /opt/x.sh: permission denied (EACCES)`.
  * ENOENT on a file that exists means its `#!` interpreter is missing, which
- * is said so, since "no such file" about a file that is there misleads.
+ * is said so, since "no such file" about a file that is there misleads. A
+ * program path that is not a regular file (a FIFO, a device, a symlink) is
+ * not opened to find out: the plain errno text is said instead.
  */
 export function describeSpawnError(file: string, code: string | undefined): string {
   if (code === undefined) return `cannot execute ${file}: unknown error`;
@@ -30,12 +40,26 @@ function errnoText(code: string): string {
 /** Codes libuv's map lacks (it has no ENOEXEC). */
 const FALLBACK_TEXT: Readonly<Record<string, string>> = { ENOEXEC: "exec format error" };
 
+/**
+ * How the `#!` line is read. The program path is the handler's, and its user
+ * can swap it at any time: a plain open as root would hang the agent on a
+ * FIFO put there, or wake a device (a tape's rewind, a watchdog) through a
+ * symlink. So nothing but a regular file is opened (lstat of the resolved
+ * path first, fstat after), never through a final symlink, and never waiting: O_NONBLOCK makes
+ * a FIFO swapped in between open at once, without a writer.
+ */
+const PEEK = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW | constants.O_NOCTTY;
+
 function shebangInterpreter(file: string): string | undefined {
   // A bare name was looked up in PATH: there is no one file to read.
   if (!path.isAbsolute(file)) return undefined;
   let fd: number | undefined;
   try {
-    fd = openSync(file, "r");
+    // A symlinked program (python3 -> python3.11) is diagnosed by its target.
+    const real = realpathSync(file);
+    if (!lstatSync(real).isFile()) return undefined;
+    fd = openSync(real, PEEK);
+    if (!fstatSync(fd).isFile()) return undefined;
     const head = Buffer.alloc(256);
     const line = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString("latin1");
     const match = /^#!\s*(\S+)/.exec(line);

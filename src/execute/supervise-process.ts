@@ -5,18 +5,19 @@ import { finished } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Invocation } from "./build-invocation.js";
 import { clampDelay } from "./clamp-delay.js";
+import { spawnTarget } from "./enter-as-user.js";
 import { OutputTail } from "./output-tail.js";
-import { terminateGroup } from "./process-group.js";
+import { HandlerSession, terminateSession } from "./process-session.js";
 
 /**
- * How long the pipes may stay open once the group is gone. Only a process
- * that escaped the group (setsid) can still hold them; its output is not
+ * How long the pipes may stay open once the session is gone. Only a process
+ * that escaped the session (setsid) can still hold them; its output is not
  * waited for.
  */
 const DRAIN_MS = 1000;
 
 export interface SuperviseOptions {
-  /** The working directory, already resolved. */
+  /** The working directory, already checked; entered as the handler's user (enter-as-user.ts). */
   readonly cwd: string;
   /** Bytes for stdin, already encoded; undefined gives the handler no stdin. */
   readonly stdin: Uint8Array | undefined;
@@ -43,8 +44,8 @@ export interface ProcessEnd {
 }
 
 /**
- * Runs an invocation as the leader of a new process group and supervises it:
- * deadline and cancel terminate the whole group, members left behind after the
+ * Runs an invocation as the leader of a new session and supervises it:
+ * deadline and cancel terminate the whole session, members left behind after the
  * main process exits are terminated too, and output is kept as bounded tails.
  * Never throws for anything the program does.
  */
@@ -70,7 +71,7 @@ export async function superviseProcess(
       stderr,
     };
   }
-  const { subprocess, pid } = started;
+  const { subprocess, session } = started;
   subprocess.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
   subprocess.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
 
@@ -80,7 +81,7 @@ export async function superviseProcess(
   let stoppedFor: ProcessEnd["stoppedFor"];
   let termination: Promise<void> | undefined;
   const terminate = () => {
-    termination ??= terminateGroup(pid, opts.killAfterMs);
+    termination ??= terminateSession(session, opts.killAfterMs);
     return termination;
   };
   const stop = (reason: "timeout" | "canceled") => {
@@ -97,7 +98,7 @@ export async function superviseProcess(
   const durationMs = performance.now() - startedAt;
   clearTimeout(timer);
   opts.signal.removeEventListener("abort", onAbort);
-  // Whatever the main process left in its group gets the same SIGTERM/SIGKILL
+  // Whatever the main process left in its session gets the same SIGTERM/SIGKILL
   // (SPEC §4); after a timeout or cancel, the termination under way covers it.
   await terminate();
   await drain([subprocess.stdout, subprocess.stderr]);
@@ -105,7 +106,7 @@ export async function superviseProcess(
 }
 
 /**
- * Starts the process as the leader of a new process group (`detached`), with
+ * Starts the process as the leader of a new session (`detached`: libuv calls setsid), with
  * a clean environment and piped output. A program that cannot start (ENOENT,
  * EACCES, E2BIG) is reported by its errno name: spawn() throws some of these
  * at once and emits the others as an `error` event before any `exit`.
@@ -113,12 +114,13 @@ export async function superviseProcess(
 async function startProcess(
   inv: Invocation,
   opts: SuperviseOptions,
-): Promise<{ subprocess: ChildProcess; pid: number } | { spawnError: string }> {
+): Promise<{ subprocess: ChildProcess; session: HandlerSession } | { spawnError: string }> {
   let subprocess: ChildProcess;
+  const target = spawnTarget(inv.file, inv.args, opts.cwd, inv.uid !== undefined);
   try {
-    subprocess = spawn(inv.file, inv.args, {
+    subprocess = spawn(target.file, target.args, {
       env: inv.env,
-      cwd: opts.cwd,
+      cwd: target.cwd,
       uid: inv.uid,
       gid: inv.gid,
       detached: true,
@@ -133,13 +135,15 @@ async function startProcess(
     const [error] = await once(subprocess, "error");
     return { spawnError: errnoName(error) };
   }
+  // Read now, while the leader is an unreaped child of ours: its start time tells it apart later.
+  const session = new HandlerSession(pid);
   subprocess.on("error", () => undefined);
   if (opts.stdin !== undefined && subprocess.stdin) {
     // A handler that does not read its JSON, or closes stdin early (EPIPE), is fine.
     subprocess.stdin.on("error", () => undefined);
     subprocess.stdin.end(opts.stdin);
   }
-  return { subprocess, pid };
+  return { subprocess, session };
 }
 
 function errnoName(error: unknown): string {

@@ -1,5 +1,6 @@
 import { join, split } from "shlex";
 import { isSeq } from "yaml";
+import { warnAboutArgv } from "./command-warnings.js";
 import { findPlaceholders, isParamPlaceholder } from "./placeholders.js";
 import {
   type DocumentReport,
@@ -25,6 +26,7 @@ export function parseCommand(
   entry: Entry,
   shell: boolean,
   report: DocumentReport,
+  redactFragments: readonly string[] = [],
 ): Command | undefined {
   const node = entry.value;
   const text = stringValue(node);
@@ -66,6 +68,7 @@ export function parseCommand(
     return undefined;
   }
   if (!checkArgv(argv, entry.line, report)) return undefined;
+  warnAboutArgv(argv, entry.line, report, redactFragments);
   return { argv, text: text ?? join(argv) };
 }
 

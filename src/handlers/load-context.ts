@@ -26,6 +26,8 @@ export interface LoadOptions {
   readonly maxFileBytes?: number;
   /** The evh root, for relative paths in handlers. @defaultValue none */
   readonly baseDir?: string;
+  /** `redact:` from evh.yaml. @defaultValue none */
+  readonly redactFragments?: readonly string[];
 }
 
 export const DEFAULT_MAX_HANDLER_FILE_BYTES = 1024 * 1024;
@@ -42,6 +44,7 @@ export function createLoadContext(agentUser: SystemUser, options: LoadOptions = 
     knownEvent: options.knownEvent ?? ((id) => catalogueLookup(getCatalogue(), id)),
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_HANDLER_FILE_BYTES,
     ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
+    ...(options.redactFragments === undefined ? {} : { redactFragments: options.redactFragments }),
   };
 }
 

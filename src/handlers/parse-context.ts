@@ -38,4 +38,10 @@ export interface ParseContext {
    * thing whoever it runs as. @defaultValue none: relative paths are errors
    */
   readonly baseDir?: string;
+  /**
+   * `redact:` from evh.yaml: name fragments of secret params besides the
+   * built-in ones (SPEC §8), for the warning about secrets in argv.
+   * @defaultValue none
+   */
+  readonly redactFragments?: readonly string[];
 }

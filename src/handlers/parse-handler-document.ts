@@ -95,7 +95,9 @@ export function parseHandlerDocument(
   const cwd = optional("cwd", (e) => parseCwd(e, report, ctx.baseDir), null);
   const commandEntry = required("command");
   const parsed =
-    commandEntry && shell !== undefined ? parseCommand(commandEntry, shell, report) : undefined;
+    commandEntry && shell !== undefined
+      ? parseCommand(commandEntry, shell, report, ctx.redactFragments)
+      : undefined;
   const command = parsed && !shell ? anchorProgram(parsed, ctx.baseDir) : parsed;
   const timeoutMs = optional("timeout", (e) => parseDurationEntry(e, report), DEFAULT_TIMEOUT_MS);
   const enabled = optional("enabled", (e) => parseBoolean(e, report), true);

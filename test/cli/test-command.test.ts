@@ -99,6 +99,19 @@ describe("evh test", () => {
     expect(out.handlers.every((h: { result: unknown }) => h.result === null)).toBe(true);
   });
 
+  it("says which params stayed out of the environment, and why", async () => {
+    const root = newRoot();
+    populate(root);
+    const args = [...EVENT, "BROWSER=id", "PYTHONWARNINGS=all:0:antigravity.x:0:0"];
+    const json = JSON.parse((await root.evh("test", ...args, "--json")).stdout);
+    expect(json.params_not_in_env).toEqual(["BROWSER", "PYTHONWARNINGS"]);
+    for (const h of json.handlers) expect(Object.keys(h.env)).not.toContain("BROWSER");
+    const text = await root.evh("test", ...args);
+    expect(text.stdout).toContain(
+      "\n  not in the environment: BROWSER, PYTHONWARNINGS (only OLD_* and NEW_* params become variables; the others reach a handler through <name> placeholders, stdin: json and EVH_PARAMS_FILE)\n",
+    );
+  });
+
   it("prints the same plan for people; warns about unknown events and missing params", async () => {
     const root = newRoot();
     populate(root);
@@ -162,6 +175,22 @@ describe("evh test", () => {
     expect(JSON.parse(root.read("event.out")).params.NEW_PASSWORD).toBe("hunter22");
     expect(out.handlers[4].env.EVH_EVENT_FILE).not.toContain(root.dir);
     expect(root.names("spool/new")).toEqual([]);
+  });
+
+  // SPEC §6: a handler cannot write to the administrator's terminal.
+  it("--exec shows handler output with control characters escaped", async () => {
+    const root = newRoot();
+    // printf's format: a title sequence, a CR and a faked result line, cursor-up, a C1 CSI.
+    const format = String.raw`\033]0;owned\007fake\r   result   ok\n\033[1A\302\233x\n`;
+    const command = JSON.stringify([fixtureScript("print-bytes.sh"), format]);
+    root.write("handlers.d/10-tty.yaml", `id: tty\nevent: client_create\ncommand: ${command}\n`);
+    const r = await root.evh("test", ...EVENT, "--exec");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      '   stdout   "\\u001b]0;owned\\u0007fake\\r   result   ok"\n            "\\u001b[1A\\u009bx"\n',
+    );
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what must not be there
+    expect(r.stdout).not.toMatch(/[\u0007\u001b\r\u009b]/);
   });
 
   it("takes the event from --file and refuses a bad one (exit 2)", async () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { isProcessAlive } from "../../src/execute/process-group.js";
+import { isProcessAlive } from "../../src/execute/process-session.js";
 import { runsIn, withMessage } from "../helpers/agent-log.js";
 import { eventIdOf } from "../helpers/drop-event.js";
 import { useE2eRoots } from "../helpers/e2e-root.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BASE_PATH } from "../../src/execute/build-env.js";
+import { BASE_PATH, paramsKeptOutOfEnv } from "../../src/execute/build-env.js";
 import { buildInvocation, type InvocationInput } from "../../src/execute/build-invocation.js";
 import type { SystemUser } from "../../src/execute/system-users.js";
 import { makeEvent, makeHandler } from "./fixtures.js";
@@ -61,12 +61,59 @@ describe("buildInvocation: environment", () => {
 
   it("lets a later layer win: handler env over EVH_* over params over the base", () => {
     const handler = makeHandler(["/bin/true"], {
-      env: { EVH_ATTEMPT: "from-handler", LANG: "de_DE.UTF-8" },
+      env: { EVH_ATTEMPT: "from-handler", LANG: "de_DE.UTF-8", NEW_B: "from-handler" },
     });
-    const env = buildInvocation(handler, makeEvent({ HOME: "/from-event" }), input()).env;
-    expect(env.HOME).toBe("/from-event");
+    const env = buildInvocation(handler, makeEvent({ NEW_A: "a", NEW_B: "b" }), input()).env;
+    expect(env.NEW_A).toBe("a");
+    expect(env.NEW_B).toBe("from-handler");
     expect(env.EVH_ATTEMPT).toBe("from-handler");
     expect(env.LANG).toBe("de_DE.UTF-8");
+  });
+
+  // SPEC §4: a name alone can make a program run code (PYTHONWARNINGS with
+  // BROWSER, OPENSSL_CONF, GIT_SSH_COMMAND...); no list of bad names is complete.
+  it("passes only OLD_* and NEW_* params (and their _ASCII forms) as variables", () => {
+    const params = {
+      NEW_LOGIN_NAME: "jm",
+      OLD_LOGIN_NAME: "jo",
+      HOME: "/from-event",
+      PATH: "/tmp",
+      LD_PRELOAD: "/tmp/x.so",
+      PYTHONWARNINGS: "ignore::antigravity.x",
+      BROWSER: "id",
+      OPENSSL_CONF: "/tmp/x.cnf",
+      GIT_SSH_COMMAND: "id",
+      DOMAIN_NAME: "example.com",
+      NEWS: "x",
+    };
+    const env = buildInvocation(makeHandler(["/bin/true"]), makeEvent(params), {
+      ...input(),
+      extraVars: { NEW_DOMAIN_NAME_ASCII: "a.example", DOMAIN_NAME_ASCII: "example.com" },
+    }).env;
+    const names = Object.keys(env).filter((n) => !n.startsWith("EVH_"));
+    expect(names).toEqual([
+      "PATH",
+      "HOME",
+      "USER",
+      "LOGNAME",
+      "SHELL",
+      "LANG",
+      "NEW_LOGIN_NAME",
+      "OLD_LOGIN_NAME",
+      "NEW_DOMAIN_NAME_ASCII",
+    ]);
+    expect(env.HOME).toBe("/root");
+    expect(env.PATH).toBe(BASE_PATH);
+  });
+
+  it("still gives the kept-out params to placeholders", () => {
+    const handler = makeHandler(["/opt/x.sh", "<browser>", "<ld_preload>"]);
+    const inv = buildInvocation(handler, makeEvent({ BROWSER: "b", LD_PRELOAD: "l" }), input());
+    expect(inv.args).toEqual(["b", "l"]);
+    expect(paramsKeptOutOfEnv({ NEW_A: "", BROWSER: "", LD_PRELOAD: "" })).toEqual([
+      "BROWSER",
+      "LD_PRELOAD",
+    ]);
   });
 
   it("keeps a handler env name like __proto__ as a plain variable", () => {

@@ -24,8 +24,8 @@ const modeOf = (p: string) => lstatSync(p).mode & 0o777;
 
 describe("writeParamsFile", () => {
   it("writes each run's file, 0600, into one 0700 directory of the agent's, and removes it", () => {
-    const first = writeParamsFile(content, undefined);
-    const second = writeParamsFile(content, undefined);
+    const first = writeParamsFile(content, undefined, root.varDir);
+    const second = writeParamsFile(content, undefined, root.varDir);
     const dir = path.dirname(first.path);
     expect(path.dirname(second.path)).toBe(dir);
     expect(second.path).not.toBe(first.path);
@@ -42,10 +42,10 @@ describe("writeParamsFile", () => {
   });
 
   it("makes a new directory when its own was removed (a tmp cleaner)", () => {
-    const before = writeParamsFile(content, undefined);
+    const before = writeParamsFile(content, undefined, root.varDir);
     before.remove();
     rmSync(path.dirname(before.path), { recursive: true });
-    const after = writeParamsFile(content, undefined);
+    const after = writeParamsFile(content, undefined, root.varDir);
     expect(path.dirname(after.path)).not.toBe(path.dirname(before.path));
     expect(readFileSync(after.path)).toEqual(content);
     after.remove();
@@ -55,14 +55,14 @@ describe("writeParamsFile", () => {
     const foreign = root.path("foreign");
     mkdirSync(foreign, { mode: 0o777 });
     chmodSync(foreign, 0o777);
-    const first = writeParamsFile(content, undefined);
+    const first = writeParamsFile(content, undefined, root.varDir);
     first.remove();
     const dir = path.dirname(first.path);
     // Removed, and a symlink to somebody else's directory put in its place.
     rmSync(dir, { recursive: true });
     symlinkSync(foreign, dir);
     try {
-      const second = writeParamsFile(content, undefined);
+      const second = writeParamsFile(content, undefined, root.varDir);
       expect(path.dirname(second.path)).not.toBe(dir);
       expect(readdirSync(foreign)).toEqual([]);
       second.remove();
@@ -72,12 +72,12 @@ describe("writeParamsFile", () => {
   });
 
   it("does not trust its directory once its mode changed", () => {
-    const first = writeParamsFile(content, undefined);
+    const first = writeParamsFile(content, undefined, root.varDir);
     first.remove();
     const dir = path.dirname(first.path);
     chmodSync(dir, 0o755);
     try {
-      const second = writeParamsFile(content, undefined);
+      const second = writeParamsFile(content, undefined, root.varDir);
       expect(path.dirname(second.path)).not.toBe(dir);
       expect(readdirSync(dir)).toEqual([]);
       second.remove();
@@ -87,7 +87,7 @@ describe("writeParamsFile", () => {
   });
 
   it("never writes through a name that already exists, and moves to a new directory", () => {
-    const first = writeParamsFile(content, undefined);
+    const first = writeParamsFile(content, undefined, root.varDir);
     first.remove();
     const dir = path.dirname(first.path);
     // The next name, taken by a symlink to a file that must stay as it is.
@@ -95,7 +95,7 @@ describe("writeParamsFile", () => {
     const next = Number(path.basename(first.path).replace("params-", "")) + 1;
     symlinkSync(victim, path.join(dir, `params-${next}`));
     try {
-      const second = writeParamsFile(content, undefined);
+      const second = writeParamsFile(content, undefined, root.varDir);
       expect(path.dirname(second.path)).not.toBe(dir);
       expect(readFileSync(second.path)).toEqual(content);
       expect(readFileSync(victim, "utf8")).toBe("untouched\n");
@@ -107,7 +107,7 @@ describe("writeParamsFile", () => {
 
   it("gives the file to the handler's user in a separate 0711 directory", () => {
     const me = { uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 };
-    const file = writeParamsFile(content, me);
+    const file = writeParamsFile(content, me, root.varDir);
     const dir = path.dirname(file.path);
     expect(path.basename(dir)).toMatch(/^evh-params-users-/);
     expect(modeOf(dir)).toBe(0o711);
@@ -120,9 +120,9 @@ describe("writeParamsFile", () => {
 
   it("leaves no file behind when the write fails", () => {
     const bad = { uid: -2, gid: -2 }; // fchown refuses it
-    expect(() => writeParamsFile(content, bad)).toThrow();
+    expect(() => writeParamsFile(content, bad, root.varDir)).toThrow();
     const me = { uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 };
-    const file = writeParamsFile(content, me);
+    const file = writeParamsFile(content, me, root.varDir);
     expect(readdirSync(path.dirname(file.path))).toEqual([path.basename(file.path)]);
     file.remove();
   });

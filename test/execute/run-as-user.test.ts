@@ -73,11 +73,16 @@ describe(`runHandler as another user${ROOT_ONLY}`, () => {
   it.skipIf(!isRoot)(
     "cannot read another run's params file, list the params directories or add to them",
     async () => {
-      const rootRun = writeParamsFile(Buffer.from("NEW_PASSWORD=root-only\n"), undefined);
-      const otherUser = writeParamsFile(Buffer.from("NEW_PASSWORD=daemon-only\n"), {
-        uid: 1,
-        gid: 1,
-      });
+      const rootRun = writeParamsFile(
+        Buffer.from("NEW_PASSWORD=root-only\n"),
+        undefined,
+        root.varDir,
+      );
+      const otherUser = writeParamsFile(
+        Buffer.from("NEW_PASSWORD=daemon-only\n"),
+        { uid: 1, gid: 1 },
+        root.varDir,
+      );
       try {
         const probe = [
           'for f in "$1" "$2"; do cat "$f"; done',

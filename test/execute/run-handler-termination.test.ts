@@ -1,6 +1,11 @@
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isProcessAlive } from "../../src/execute/process-group.js";
+import {
+  HandlerSession,
+  isProcessAlive,
+  terminateSession,
+} from "../../src/execute/process-session.js";
 import { runHandler } from "../../src/execute/run-handler.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 import { waitFor } from "../helpers/wait-for.js";
@@ -85,6 +90,46 @@ describe("runHandler: leftovers", () => {
     const pid = readPid(pidFile);
     expect(isProcessAlive(pid)).toBe(true);
     process.kill(pid, "SIGKILL");
+  });
+});
+
+// Job control (`set -m`) puts each background job in a process group of its
+// own, inside the handler's session: cleanup is by session (SPEC §4).
+describe("runHandler: job-control groups", () => {
+  const JOB = 'set -m; sleep 777 & echo $! > "$0"';
+
+  it("kills a job-control group on timeout", async () => {
+    const pidFile = root.path("job.pid");
+    const handler = makeHandler(["/bin/bash", "-c", `${JOB}; wait`, pidFile], { timeoutMs: 300 });
+    const record = await runHandler(handler, makeEvent(), makeContext(root.varDir));
+    expect(record.outcome).toBe("timeout");
+    const pid = track(pidFile);
+    await waitFor(() => !isProcessAlive(pid), 5000, "the job to die");
+  });
+
+  it("kills a job-control group left behind when the main process exits", async () => {
+    const pidFile = root.path("job.pid");
+    const handler = makeHandler(["/bin/bash", "-c", JOB, pidFile]);
+    const record = await runHandler(handler, makeEvent(), makeContext(root.varDir));
+    expect(record.outcome).toBe("ok");
+    const pid = track(pidFile);
+    await waitFor(() => !isProcessAlive(pid), 5000, "the job to die");
+  });
+});
+
+describe("terminateSession: a session id that may have been reused", () => {
+  it("signals nothing when the leader's pid now belongs to another process", async () => {
+    // A live session leader standing for the new owner of a number our leader had.
+    const other = spawn("sleep", ["1000"], { detached: true, stdio: "ignore" });
+    const pid = other.pid as number;
+    started.push(pid);
+    const gone = new HandlerSession(pid, "1"); // our leader: the same number, another start time
+    expect(gone.memberGroups().size).toBe(0);
+    await terminateSession(gone, 100);
+    expect(isProcessAlive(pid)).toBe(true);
+    // The same number with its true start time is that session: it is reached.
+    await terminateSession(new HandlerSession(pid), 100);
+    await waitFor(() => !isProcessAlive(pid), 5000, "the session to die");
   });
 });
 

@@ -142,3 +142,40 @@ describe("shell: true", () => {
     ]);
   });
 });
+
+// SPEC §3: argv is readable by every local user; a command without a shell does not expand $NAME.
+describe("command warnings", () => {
+  const warn = (line: number) => `handlers.d/crm.yaml:${line}: warning:`;
+
+  it("warns for a secret param's placeholder in argv, once per name", () => {
+    const { handlers, out } = cmd(
+      "/opt/x.sh <new_password> --pw=<NEW_PASSWORD> <new_login_name> <api_token> <evh_event>",
+    );
+    expect(handlers).toHaveLength(1);
+    expect(out).toEqual([
+      `${warn(2)} command: <new_password> puts the secret param NEW_PASSWORD on the command line, which every local user can read (ps); take it from $NEW_PASSWORD (with shell: true), EVH_PARAMS_FILE or stdin: json instead`,
+      `${warn(2)} command: <api_token> puts the secret param API_TOKEN on the command line, which every local user can read (ps); take it from EVH_PARAMS_FILE or stdin: json instead`,
+    ]);
+  });
+
+  it("counts the redact: fragments of evh.yaml as secrets too", () => {
+    const ctx = fakeContext({ redactFragments: ["pin"] });
+    expect(cmd("[/opt/x.sh, <new_card_pin>]", "", ctx).out).toEqual([
+      `${warn(2)} command: <new_card_pin> puts the secret param NEW_CARD_PIN on the command line, which every local user can read (ps); take it from $NEW_CARD_PIN (with shell: true), EVH_PARAMS_FILE or stdin: json instead`,
+    ]);
+    expect(cmd("[/opt/x.sh, <new_card_pin>]").out).toEqual([]);
+  });
+
+  it("warns for $NAME and its braced form in a command without a shell", () => {
+    const { handlers, out } = cmd(`'/opt/x.sh "$NEW_LOGIN_NAME" \${NEW_DOMAIN_NAME}/x $5 a$'`);
+    expect(handlers).toHaveLength(1);
+    expect(out).toEqual([
+      `${warn(2)} command: $NEW_LOGIN_NAME is passed literally, since the command runs without a shell; use <new_login_name> to put the param's value there, or shell: true`,
+      `${warn(2)} command: \${NEW_DOMAIN_NAME} is passed literally, since the command runs without a shell; use <new_domain_name> to put the param's value there, or shell: true`,
+    ]);
+  });
+
+  it("says nothing about either with shell: true", () => {
+    expect(cmd(`'/opt/x.sh "$NEW_PASSWORD" \${NEW_LOGIN_NAME}'`, "shell: true\n").out).toEqual([]);
+  });
+});

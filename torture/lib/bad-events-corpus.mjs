@@ -695,10 +695,11 @@ export function buildBadEventCorpus() {
     "BASH_FUNC_X",
     "HOME",
   ]) {
+    // Accepted as data (SPEC §2); only OLD_*/NEW_* params reach the environment (§4).
     event(
       `param-environment-${name}`,
       { event: "client_create", params: { [name]: "/tmp/evil" } },
-      new RegExp(`^param ${name} is reserved: it would override the handler's environment`),
+      "handled",
     );
   }
 

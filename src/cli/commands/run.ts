@@ -2,6 +2,7 @@ import path from "node:path";
 import { type Command, Option } from "commander";
 import { Agent } from "../../agent/agent.js";
 import { LOG_LEVELS, type LogLevel } from "../../config/config.js";
+import { closeInheritedDescriptors } from "../../execute/inherited-descriptors.js";
 import { AgentLogger } from "../../record/logger.js";
 import { ensureTrustedStateDir } from "../../system/trusted-path.js";
 import { durationFlagMs } from "../duration-flag.js";
@@ -32,10 +33,15 @@ async function runAgent(options: RunOptions): Promise<number> {
     graceMs = durationFlagMs(options.grace, "--grace");
   }
   const config = configFor(options, { graceMs, logLevel: options.logLevel });
+  // Before anything is opened: handlers inherit stdin, stdout and stderr only (SPEC §4).
+  const inherited = closeInheritedDescriptors();
   // Created (0700) and checked before anything is written there: the log first of all.
   ensureTrustedStateDir(config.varDir);
   ensureTrustedStateDir(path.dirname(config.logFile));
   const log = new AgentLogger(config.logFile, config.logLevel);
+  if (inherited.length > 0) {
+    log.logger.debug(`closed descriptors inherited from the parent: ${inherited.join(", ")}`);
+  }
   // Listeners go in before the agent starts: a SIGTERM during start-up (a
   // large backlog, a slow disk) must still end in a clean shutdown, not in
   // Node's default death that leaves the instance lock behind.

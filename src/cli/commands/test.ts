@@ -3,6 +3,7 @@ import type { EvhConfig } from "../../config/config.js";
 import { UsageError } from "../../errors/evh-error.js";
 import { getCatalogue } from "../../events/catalogue.js";
 import { asciiForms } from "../../events/idn.js";
+import { paramsKeptOutOfEnv } from "../../execute/build-env.js";
 import { isFailure, type RunRecord } from "../../execute/outcome.js";
 import { Redactor } from "../../record/redact.js";
 import { Spool } from "../../spool/spool.js";
@@ -59,6 +60,7 @@ async function test(
     : undefined;
   try {
     const eventFile = run?.eventFile ?? new Spool(config.spoolDir).path("cur", event.file);
+    const keptOut = paramsKeptOutOfEnv(event.params);
     const plan = planTest(loaded, { event, eventFile, extraVars, redactor });
     const shownEvent = {
       event: event.event,
@@ -72,6 +74,7 @@ async function test(
       say(`event ${event.event}, EVH_EVENT_ID ${event.eventId}`);
       for (const [name, value] of Object.entries(shownEvent.params))
         say(`  ${name}=${show(value)}`);
+      if (keptOut.length > 0) say(keptOutLine(keptOut));
       say(
         plan.length === 0
           ? "no handler matches this event"
@@ -91,6 +94,7 @@ async function test(
       sayJson({
         event: shownEvent,
         warnings,
+        params_not_in_env: keptOut,
         handlers: plan.map((p, i) => plannedJson(p, results[i])),
       });
     }
@@ -98,6 +102,11 @@ async function test(
   } finally {
     await run?.close();
   }
+}
+
+/** Why some params are missing from every handler's env below: said once, with where they went instead. */
+function keptOutLine(names: readonly string[]): string {
+  return `  not in the environment: ${names.join(", ")} (only OLD_* and NEW_* params become variables; the others reach a handler through <name> placeholders, stdin: json and EVH_PARAMS_FILE)`;
 }
 
 /** Files that fail to load take no part: say so, or a missing handler would be a mystery. */
