@@ -26,6 +26,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   status: async () => (await import("./commands/status.js")).registerStatus,
   retry: async () => (await import("./commands/retry.js")).registerRetry,
   event_handler: async () => (await import("./commands/event-handler.js")).registerEventHandler,
+  plesk: async () => (await import("./commands/plesk.js")).registerPlesk,
 };
 
 /**
