@@ -37,9 +37,7 @@ export function registerPlesk(program: Command, done: Done): void {
     withCommon(bridge.command(name))
       .description(description)
       .addOption(new Option("--events <list>", "only these events, comma-separated"))
-      .addOption(
-        new Option("--plesk <path>", "the plesk program or event_handler utility to use"),
-      )
+      .addOption(new Option("--plesk <path>", "the plesk program or event_handler utility to use"))
       .addOption(
         new Option("--user <user>", "the user Plesk runs the bridge as (install)").default("root"),
       )
@@ -115,7 +113,10 @@ async function status(setup: BridgeSetup, options: BridgeOptions): Promise<numbe
 }
 
 function report(changes: readonly BridgeChange[], options: BridgeOptions): void {
-  if (options.json) return sayJson(changes);
+  if (options.json) {
+    sayJson(changes);
+    return;
+  }
   if (changes.length === 0) return;
   say(
     formatTable(
