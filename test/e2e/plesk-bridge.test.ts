@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
@@ -7,7 +7,7 @@ import { useE2eRoots } from "../helpers/e2e-root.js";
 import { EVH_BIN, runEvh } from "../helpers/evh-process.js";
 import { FAKE_PLESK, listedIds, useFakePlesks } from "../helpers/fake-plesk.js";
 import { fixtureScript } from "../helpers/fixture-script.js";
-import { readEnvDump } from "../helpers/nul-list.js";
+import { readEnvDump, readNulList } from "../helpers/nul-list.js";
 import { waitFor } from "../helpers/wait-for.js";
 
 const newRoot = useE2eRoots();
@@ -269,4 +269,79 @@ describe("evh plesk bridge", { timeout: 240_000 }, () => {
       expect(seen.get(domain)).toEqual(expected);
     }
   }, 300_000);
+});
+
+describe("evh plesk import", { timeout: 240_000 }, () => {
+  test("turns Plesk's handlers into handler files that run; skips the bridge; reports unknown titles", async () => {
+    const root = newRoot();
+    const plesk = newPlesk();
+    const create = (event: string, priority: string, user: string, command: string) =>
+      plesk.plesk(
+        ..."bin event_handler --create -event".split(" "),
+        event,
+        "-priority",
+        priority,
+        "-user",
+        user,
+        "-command",
+        command,
+      );
+    await create(
+      "domain_create",
+      "75",
+      "root",
+      `${fixtureScript("dump-argv.sh")} ${root.out("argv")} <new_domain_name>`,
+    );
+    await create("client_create", "10", "nobody", "/bin/true");
+    expect(
+      (await plesk.evh("plesk", "bridge", "install", "--root", root.dir, "--events", "site_create"))
+        .code,
+    ).toBe(0);
+
+    const r = await plesk.evh("plesk", "import", "--root", root.dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      "evh: imported 2 Plesk handlers. They still run in Plesk too: once checked (evh list, evh test), delete them there (plesk bin event_handler --delete ID, ids 1, 2) and bridge the events (evh plesk bridge install)\n",
+    );
+    const list = await runEvh(["list", "--root", root.dir, "--json"]);
+    const handlers = (JSON.parse(list.stdout) as Record<string, unknown>[]).map((h) => [
+      (h.events as string[])[0],
+      h.priority,
+      h.user,
+      h.state,
+    ]);
+    expect(handlers).toEqual([
+      ["client_create", 10, "nobody", "active"],
+      ["domain_create", 75, "root", "active"],
+    ]);
+
+    // The documented switch: delete the originals in Plesk, bridge the event; the copy runs in evh.
+    for (const id of ["1", "2"]) {
+      expect((await plesk.plesk("bin", "event_handler", "--delete", id)).code).toBe(0);
+    }
+    const bridge = ["plesk", "bridge", "install", "--root", root.dir, "--events", "domain_create"];
+    expect((await plesk.evh(...bridge)).code).toBe(0);
+    await root.start();
+    const fired = await plesk.plesk("fake-fire", "domain_create", "NEW_DOMAIN_NAME=example.org");
+    expect(fired.code).toBe(0);
+    await waitFor(() => existsSync(root.out("argv")), 20_000, "the imported handler's run");
+    await waitForLog(root.logFile, (e) => e.outcome === "ok", "the run's log line", 20_000);
+    expect(readNulList(root.out("argv"))).toEqual(["example.org"]);
+
+    const unknown = [
+      "   Id               9",
+      "   Name             A title no one knows",
+      "   Priority         50",
+      "   User             root",
+      "   Command          /bin/true",
+      "",
+    ].join("\n");
+    const bad = await runEvh(["plesk", "import", "--root", root.dir, "--from", "-"], {
+      input: unknown,
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.split("\n")[0]).toBe(
+      `evh: warning: Plesk handler 9: no known event has the title "A title no one knows"; not imported: create it with evh event_handler --create -event ID -priority 50 -user root -command '...'`,
+    );
+  });
 });

@@ -12,6 +12,7 @@ import {
 } from "../../plesk/bridge.js";
 import { findPleskCli } from "../../plesk/plesk-cli.js";
 import { formatTable, note, say, sayJson } from "../output.js";
+import { type ImportOptions, importHandlers } from "../plesk-import.js";
 import { type CommonOptions, configFor, type Done, withCommon } from "../program.js";
 
 interface BridgeOptions extends CommonOptions {
@@ -46,6 +47,11 @@ export function registerPlesk(program: Command, done: Done): void {
   action("install", "register one bridge handler per Plesk event (idempotent)", install);
   action("remove", "delete the bridge's handlers from Plesk, and nothing else", remove);
   action("status", "which of Plesk's events are bridged into this root", status);
+  withCommon(plesk.command("import"))
+    .description("turn Plesk's handlers (event_handler --list) into handler files in handlers.d/")
+    .addOption(new Option("--from <file>", "a saved event_handler --list output (- for stdin)"))
+    .addOption(new Option("--plesk <path>", "the plesk program or event_handler utility to use"))
+    .action((options: ImportOptions) => done(importHandlers(options)));
 }
 
 function setupFor(options: BridgeOptions): BridgeSetup {
