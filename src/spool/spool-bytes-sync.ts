@@ -103,7 +103,7 @@ function describe(thrown: unknown): string {
   const code = errnoCode(thrown);
   const error = toError(thrown);
   const text = (error as { syscall?: string }).syscall
-    ? error.message.replace(/^[A-Z]+: /, "").replace(/, \w+ '.*'$/, "")
+    ? error.message.replace(/^[A-Z]+: /, "").replace(/, \w+(?: '.*')?$/, "")
     : error.message;
   return code && !text.includes(code) ? `${code}: ${text}` : text;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EVH_BIN, runEvh } from "../helpers/evh-process.js";
@@ -126,6 +126,35 @@ describe("evh emit --from-env", () => {
         ),
       );
       expect(root.names("spool/new")).toEqual([]);
+    },
+  );
+
+  it.skipIf(!isRoot)(
+    `exits 1 with one line when the disk is full, leaving no partial file${ROOT_ONLY}`,
+    async (ctx) => {
+      const root = newRoot();
+      const disk = root.path("small");
+      mkdirSync(disk);
+      const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk]);
+      if (mounted.status !== 0) return ctx.skip("cannot mount a tmpfs here");
+      try {
+        mkdirSync(path.join(disk, "handlers.d"));
+        spawnSync("sh", ["-c", `cat /dev/zero > ${disk}/filler`]); // stops at ENOSPC
+        const r = await emitFromEnv(["domain_create", "--root", disk], {
+          NEW_DOMAIN_NAME: "a.b",
+          NEW_NOTES: "x".repeat(32 * 1024),
+        });
+        expect(r.code).toBe(1);
+        expect(errorLine(r)).toMatch(
+          new RegExp(
+            `^evh: could not spool event domain_create at ${disk}/spool/tmp/\\d{13}-\\d+-[0-9a-f]{8}\\.json \\(ENOSPC: no space left on device\\); the event was NOT queued: free space on that file system$`,
+          ),
+        );
+        expect(readdirSync(path.join(disk, "spool", "tmp"))).toEqual([]);
+        expect(readdirSync(path.join(disk, "spool", "new"))).toEqual([]);
+      } finally {
+        spawnSync("umount", [disk]);
+      }
     },
   );
 
