@@ -30,6 +30,9 @@ const LABELED = /^\s+(Id|Name|Priority|User|Command)(?:\s+(.*))?$/;
 
 /** The handlers of a `--list` output; throws an Error naming the line that makes no sense. */
 export function parseHandlerList(text: string): PleskHandler[] {
+  // What Plesk prints when there is no handler is not in the public record: a text without
+  // any Id line (a message, or nothing) has no handler to misread.
+  if (!/^\s+Id\s/m.test(text)) return [];
   const handlers: PleskHandler[] = [];
   let block: Record<string, string> = {};
   let startLine = 0;

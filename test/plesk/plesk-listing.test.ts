@@ -51,9 +51,13 @@ describe("parseHandlerList", () => {
     expect(() => parseHandlerList("   Id               x1\n")).toThrow(
       "line 1: a handler block without a numeric Id",
     );
-    expect(() => parseHandlerList("No event handlers found\n")).toThrow(
-      'line 1: not a "   Label   value" line: No event handlers found',
+    expect(() => parseHandlerList("   Id               3\n   Name\tx\nTotal: 1\n")).toThrow(
+      'line 3: not a "   Label   value" line: Total: 1',
     );
+  });
+
+  it("reads a listing without any Id line (whatever Plesk says when it has none) as no handlers", () => {
+    expect(parseHandlerList("No event handlers found\n")).toEqual([]);
   });
 });
 
