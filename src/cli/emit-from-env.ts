@@ -28,6 +28,12 @@ export async function emitFromEnvMain(
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(
+      `${USAGE}\nSpools EVENT with the OLD_*/NEW_* variables of the environment as its params (docs/plesk.md).\n`,
+    );
+    return 0;
+  }
   try {
     const parsed = parseArgs(args);
     const file = await emitFromEnv(parsed.event, parsed, env);

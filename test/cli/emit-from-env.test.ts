@@ -173,6 +173,11 @@ describe("evh emit --from-env", () => {
     expect(errorLine(extra)).toBe(
       'evh: --from-env takes the params from the environment only; unexpected "NEW_DOMAIN_NAME=a.b"; usage: evh emit --from-env EVENT [--root DIR] [--config FILE]',
     );
+    const help = await emitFromEnv(["--help"], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout.split("\n")[0]).toBe(
+      "usage: evh emit --from-env EVENT [--root DIR] [--config FILE]",
+    );
     const none = await emitFromEnv(["--root", root.dir], {});
     expect(none.code).toBe(2);
     expect(root.names("spool/new")).toEqual([]);
