@@ -30,6 +30,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   init: async () => (await import("./commands/init.js")).registerInit,
   config: async () => (await import("./commands/config.js")).registerConfig,
   event_handler: async () => (await import("./commands/event-handler.js")).registerEventHandler,
+  plesk: async () => (await import("./commands/plesk.js")).registerPlesk,
 };
 
 /**

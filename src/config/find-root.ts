@@ -89,3 +89,13 @@ export function checkIsRoot(found: FoundRoot): void {
       "create one with `evh init DIR` or name another with --root",
   );
 }
+
+/**
+ * The options that make a command run by someone else (a panel, cron),
+ * whatever its environment and current directory, reach `root`: none when
+ * it is the root found without any (the system installation).
+ */
+export function rootArgs(root: string): string[] {
+  const implicit = findRoot({ env: {}, cwd: "/" }).dir;
+  return implicit === path.resolve(root) ? [] : ["--root", root];
+}

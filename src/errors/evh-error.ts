@@ -128,3 +128,13 @@ export function errnoCode(thrown: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The spool could not take an event (disk full, permissions, no such root): the event is not queued. */
+export class SpoolWriteError extends EvhError {
+  readonly code = "SPOOL_WRITE";
+}
+
+/** Plesk's `event_handler` utility is missing, failed, or printed what evh cannot read. */
+export class PleskCliError extends EvhError {
+  readonly code = "PLESK_CLI";
+}

@@ -14,6 +14,7 @@ import { type CommonOptions, configFor, type Done, withCommon } from "../program
 interface EmitOptions extends CommonOptions {
   file?: string;
   params?: string;
+  fromEnv?: boolean;
   id?: string;
   key?: string;
 }
@@ -38,6 +39,9 @@ export function registerEmit(program: Command, done: Done): void {
     )
     .addOption(new Option("--id <id>", "the event's idempotency id (a repeat is dropped)"))
     .addOption(new Option("--key <key>", "the ordering key (default: the event's subject)"))
+    .addOption(
+      new Option("--from-env", "take the params from the OLD_*/NEW_* environment (docs/plesk.md)"),
+    )
     .action((event: string | undefined, params: string[], options: EmitOptions) =>
       done(emit(event, params, options)),
     );
@@ -48,6 +52,7 @@ async function emit(
   params: readonly string[],
   options: EmitOptions,
 ): Promise<number> {
+  if (options.fromEnv) return emitFromEnvCommand(event, params, options);
   const config = configFor(options);
   let input: EventInput;
   if (options.file !== undefined) {
@@ -78,4 +83,22 @@ async function emit(
   const allowGroupWrite = config.producerGroup !== undefined;
   say(await emitBytes(config.spoolDir, input.bytes, input.ext, { allowGroupWrite }));
   return 0;
+}
+
+/** bin/evh runs `--from-env` without commander; this is the same command for `main()` callers. */
+async function emitFromEnvCommand(
+  event: string | undefined,
+  params: readonly string[],
+  options: EmitOptions,
+): Promise<number> {
+  const args = ["--from-env", ...(event === undefined ? [] : [event]), ...params];
+  if (options.root !== undefined) args.push("--root", options.root);
+  if (options.config !== undefined) args.push("--config", options.config);
+  if (options.file !== undefined || options.id !== undefined || options.key !== undefined) {
+    throw new UsageError(
+      "--from-env takes the params from the environment only: no --file, --id or --key",
+    );
+  }
+  const { emitFromEnvMain } = await import("../emit-from-env.js");
+  return emitFromEnvMain(args);
 }
