@@ -47,7 +47,6 @@ Recommends: logrotate
 Section: admin
 Priority: optional
 Installed-Size: $size
-Homepage: file:///usr/lib/evh/README.md
 Description: run scripts when control-panel events happen
  A crash-safe, standalone re-implementation of Plesk's Event Manager: a panel
  drops one file per event into /var/spool/evh, and the evh agent runs the
