@@ -8,6 +8,7 @@ import { classifyEventFileName } from "../events/decode-event-file.js";
 import { currentUser } from "../execute/system-users.js";
 import { HandlerStore } from "../handlers/handler-store.js";
 import type { Registry } from "../handlers/registry.js";
+import { count } from "../record/count-text.js";
 import { Journal } from "../record/journal.js";
 import type { AgentLogger } from "../record/logger.js";
 import { Redactor } from "../record/redact.js";
@@ -139,8 +140,8 @@ export class Agent {
       const resumed = agent.toDecode.length;
       agent.loopDone = agent.loop();
       log.logger.info(
-        `agent ready: root ${config.root}, ${handlers.current().all().length} handlers, ` +
-          `concurrency ${config.concurrency}, ${resumed} events resumed from cur/`,
+        `agent ready: root ${config.root}, ${count(handlers.current().all().length, "handler")}, ` +
+          `concurrency ${config.concurrency}, ${count(resumed, "event")} resumed from cur/`,
       );
       return agent;
     } catch (error) {

@@ -1,37 +1,9 @@
-import type { Command } from "commander";
 import { CommanderError } from "commander";
 import { EvhError, toError, UsageError } from "../errors/evh-error.js";
 import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
+import { COMMANDS, type Register } from "./command-list.js";
 import { makeProgram } from "./program.js";
 import { systemErrorLine } from "./system-error-line.js";
-
-/** A command's registration: defines its options and reports its exit status through `done`. */
-type Register = (program: Command, done: (status: Promise<number>) => void) => void;
-
-/**
- * Every command, in the order `evh --help` lists them. Loaded on demand: a
- * command pulls in only what it uses (`evh list` needs no process runner,
- * `evh emit` no handler loader), which keeps short commands quick.
- */
-const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
-  run: async () => (await import("./commands/run.js")).registerRun,
-  emit: async () => (await import("./commands/emit.js")).registerEmit,
-  create: async () => (await import("./commands/create.js")).registerCreate,
-  update: async () => (await import("./commands/update.js")).registerUpdate,
-  delete: async () => (await import("./commands/delete.js")).registerDelete,
-  list: async () => (await import("./commands/list.js")).registerList,
-  "list-events": async () => (await import("./commands/list-events.js")).registerListEvents,
-  "list-params": async () => (await import("./commands/list-params.js")).registerListParams,
-  "list-users": async () => (await import("./commands/list-users.js")).registerListUsers,
-  validate: async () => (await import("./commands/validate.js")).registerValidate,
-  test: async () => (await import("./commands/test.js")).registerTest,
-  status: async () => (await import("./commands/status.js")).registerStatus,
-  retry: async () => (await import("./commands/retry.js")).registerRetry,
-  init: async () => (await import("./commands/init.js")).registerInit,
-  config: async () => (await import("./commands/config.js")).registerConfig,
-  event_handler: async () => (await import("./commands/event-handler.js")).registerEventHandler,
-  plesk: async () => (await import("./commands/plesk.js")).registerPlesk,
-};
 
 /**
  * Runs the CLI and returns the exit status: 0 success, 1 failure, 2 bad usage

@@ -51,6 +51,7 @@ export function makeProgram(): Command {
   const program = new Command("evh")
     .description("Run scripts when control-panel events happen (a crash-safe Plesk Event Manager)")
     .version(packageVersion(), "-V, --version", "print the evh version")
+    .addHelpText("after", HELP_FOOTER)
     .exitOverride()
     .configureOutput({
       writeErr: (text) => process.stderr.write(text),
@@ -64,6 +65,18 @@ export function makeProgram(): Command {
     });
   return program;
 }
+
+/** What every administrator asks next: which root, what the exit status means, where the docs are. */
+const HELP_FOOTER = `
+Which root: --root DIR (or --config FILE), else $EVH_ROOT, else /etc/evh when
+/etc/evh/evh.yaml exists, else the evh installation itself; never the current
+directory. \`evh status\` says which root and why; \`evh init\` creates one.
+
+Exit status: 0 success, 1 failure (one line on stderr: what, where, what to do),
+2 bad usage.
+
+Documentation: man evh, or docs/ in the evh package (docs/cli.md, docs/operations.md).
+`;
 
 /** The version in evh's package.json (dist/cli/ → ../../package.json). */
 function packageVersion(): string {

@@ -1,5 +1,6 @@
 import { formatDuration } from "../config/duration.js";
 import type { RunRecord } from "../execute/outcome.js";
+import { count } from "../record/count-text.js";
 import { displayPath } from "./output.js";
 import type { PlannedHandler } from "./test-plan.js";
 
@@ -17,7 +18,7 @@ export function formatPlanned(n: number, p: PlannedHandler): string {
     `   user     ${p.user.name} (uid ${p.user.uid}, gid ${p.user.gid})`,
     `   cwd      ${p.cwd}`,
     `   argv     ${jsonText([inv.file, ...inv.args])}`,
-    `   timeout  ${h.timeoutMs === 0 ? "none" : formatDuration(h.timeoutMs)}${h.retry.attempts > 0 ? `, retry ${h.retry.attempts} time(s)` : ""}`,
+    `   timeout  ${h.timeoutMs === 0 ? "none" : formatDuration(h.timeoutMs)}${h.retry.attempts > 0 ? `, retry ${count(h.retry.attempts, "time")}` : ""}`,
   ];
   if (inv.stdinJson !== undefined) lines.push(`   stdin    ${inv.stdinJson}`);
   Object.entries(inv.env).forEach(([name, value], i) => {

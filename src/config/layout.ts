@@ -58,7 +58,8 @@ export function systemLayout(prefix = "/"): Layout {
       ...spoolDirs(at("/var/spool/evh")),
       { dir: at("/var/lib/evh"), mode: 0o700 },
       { dir: at("/var/log/evh"), mode: 0o700 },
-      { dir: at("/run/evh"), mode: 0o700 },
+      // 0711: a handler running as another user reaches its own params file inside (SPEC §4).
+      { dir: at("/run/evh"), mode: 0o711 },
     ],
     configText: configText({
       spool_dir: at("/var/spool/evh"),

@@ -142,7 +142,7 @@ function settle(
   diagnostics.push(
     warning(
       file,
-      `the file failed to load; the ${handlers.length} handler(s) of its last good version stay active until it loads again`,
+      `the file failed to load; ${handlers.length === 1 ? "the handler" : `the ${handlers.length} handlers`} of its last good version stay active until it loads again`,
     ),
   );
   return { file, status: "retained", handlers, diagnostics };

@@ -1,3 +1,4 @@
+import { fstatSync } from "node:fs";
 import { createLogger, format, type Logger, transports } from "winston";
 import type { LogLevel } from "../config/config.js";
 import { errnoCode } from "../errors/evh-error.js";
@@ -17,14 +18,42 @@ const CONSOLE_FIELDS = [
   "reason",
 ];
 
-/** One readable line for people at a terminal: time, level, message, key fields. */
-const consoleLine = format.printf((info) => {
-  const fields = CONSOLE_FIELDS.filter((k) => info[k] !== undefined && info[k] !== null)
-    .map((k) => `${k}=${formatValue(info[k])}`)
-    .join(" ");
-  const level = info.level.padEnd(5);
-  return `${info.timestamp} ${level} ${info.message}${fields ? ` ${fields}` : ""}`;
-});
+/** syslog priorities (sd-daemon(3)) by winston level, for lines the journal reads. */
+const JOURNAL_PRIORITY: Readonly<Record<string, number>> = { error: 3, warn: 4, info: 6, debug: 7 };
+
+/**
+ * One readable line: time, level, message, key fields. For the journal
+ * (SPEC §8) the line starts with its priority instead of a time, which the
+ * journal adds itself.
+ */
+function consoleLine(journal: boolean) {
+  return format.printf((info) => {
+    const fields = CONSOLE_FIELDS.filter((k) => info[k] !== undefined && info[k] !== null)
+      .map((k) => `${k}=${formatValue(info[k])}`)
+      .join(" ");
+    const text = `${info.message}${fields ? ` ${fields}` : ""}`;
+    if (journal) return `<${JOURNAL_PRIORITY[info.level] ?? 6}>${text}`;
+    return `${info.timestamp} ${info.level.padEnd(5)} ${text}`;
+  });
+}
+
+/**
+ * Whether stdout or stderr is the journal: systemd sets `$JOURNAL_STREAM` to
+ * that stream's `device:inode`. Compared, as systemd.exec(5) advises, so a
+ * child that inherited the variable but writes elsewhere keeps plain lines.
+ */
+export function consoleIsJournal(env: NodeJS.ProcessEnv = process.env): boolean {
+  const stream = env.JOURNAL_STREAM;
+  if (!stream) return false;
+  return [1, 2].some((fd) => {
+    try {
+      const stats = fstatSync(fd);
+      return `${stats.dev}:${stats.ino}` === stream;
+    } catch {
+      return false;
+    }
+  });
+}
 
 function formatValue(value: unknown): string {
   const text = String(value);
@@ -53,7 +82,7 @@ export class AgentLogger {
     this.logger = createLogger({ level, format: format.timestamp(), transports: [] });
     if (console) {
       this.console = new transports.Console({
-        format: format.combine(format.timestamp(), consoleLine),
+        format: format.combine(format.timestamp(), consoleLine(consoleIsJournal())),
         // Problems on stderr, the rest on stdout, as journald and shells expect.
         stderrLevels: ["error", "warn"],
       });
@@ -85,8 +114,11 @@ export class AgentLogger {
     this.logger.warn(`console output failed: ${errnoCode(error) ?? error.message}${where}`);
   };
 
+  /** SIGHUP (logrotate): the new file's first line says so, and so does the console. */
   reopen(): void {
-    this.file?.log.reopen();
+    if (!this.file) return;
+    this.file.log.reopen();
+    this.logger.info(`log file ${this.logFile} reopened`);
   }
 
   /** Flushes and closes every transport. */

@@ -53,7 +53,7 @@ describe("evh init", () => {
       "var/spool/evh/new 700",
       "var/lib/evh 700",
       "var/log/evh 700",
-      "run/evh 700",
+      "run/evh 711",
       "var/lib 755",
     ]);
     const config = await runEvh(["config", "--json", "--root", `${prefix}/etc/evh`]);

@@ -117,9 +117,7 @@ handlers.d/20-broken.yaml:4: error: unknown key "comand" (did you mean "command"
 handlers.d/30-typo.yaml:1: warning: event "clinet_create" is not in the catalogue of known events (did you mean "client_create"?)
 `,
     );
-    expect(errorLine(r)).toBe(
-      "evh: handlers.d: 3 handler(s) in 3 file(s), 2 error(s), 1 warning(s)",
-    );
+    expect(errorLine(r)).toBe("evh: handlers.d: 3 handlers in 3 files, 2 errors, 1 warning");
     const json = await root.evh("validate", "--json");
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)[2]).toEqual({

@@ -125,7 +125,7 @@ describe("evh test", () => {
     expect(errorLine(r)).toBe(
       "evh: warning: event client_create lacks required params NEW_CONTACT_NAME (evh list-params client_create shows them); handlers run anyway",
     );
-    expect(r.stdout).toContain("5 handler(s) match, in run order:");
+    expect(r.stdout).toContain("5 handlers match, in run order:");
     expect(r.stdout).toContain(
       "\n2. only-example (handlers.d/10-a.yaml:12, priority 50): skipped: when: the event has no NEW_EMAIL\n",
     );

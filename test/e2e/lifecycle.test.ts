@@ -146,7 +146,7 @@ describe("stopping", () => {
     const waiting = root.drop({ event: "client_create" });
     writeFileSync(root.out("release"), "");
     const again = await root.start();
-    expect(again.output()).toContain("1 events resumed from cur/");
+    expect(again.output()).toContain("1 event resumed from cur/");
     await waitFor(() => root.lines("runs").length === 3, 10_000, "both events");
     expect(root.lines("runs")).toEqual([interrupted, interrupted, waiting].map(eventIdOf));
     await waitFor(() => root.files("cur").length === 0);

@@ -45,7 +45,7 @@ describe("HandlerStore", () => {
     expect(broken.keptLastGood).toEqual([a]);
     expect(printed(root, broken)).toEqual([
       'handlers.d/a.yaml:8: error: priority must be 0..100 or lowest|low|normal|high|highest, got "urgent"',
-      "handlers.d/a.yaml:1: warning: the file failed to load; the 2 handler(s) of its last good version stay active until it loads again",
+      "handlers.d/a.yaml:1: warning: the file failed to load; the 2 handlers of its last good version stay active until it loads again",
     ]);
     expect(ids()).toEqual(["a1", "a2", "b1"]);
     expect(store.fileStates().get(a)?.status).toBe("retained");

@@ -93,6 +93,10 @@ describe("AgentLogger: the log file after a write error", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l).message);
-    expect(messages).toEqual(Array.from({ length: 1000 }, (_, i) => `line ${i}`));
+    // Each reopen is logged, after the line written before it (SIGHUP for logrotate, §8).
+    const expected = Array.from({ length: 1000 }, (_, i) =>
+      i < 50 ? [`line ${i}`, `log file ${file} reopened`] : [`line ${i}`],
+    ).flat();
+    expect(messages).toEqual(expected);
   });
 });

@@ -78,7 +78,7 @@ async function test(
       say(
         plan.length === 0
           ? "no handler matches this event"
-          : `${plan.length} handler(s) match, in run order:`,
+          : `${plan.length === 1 ? "1 handler matches" : `${plan.length} handlers match`}, in run order:`,
       );
     }
     const results: (RunRecord | undefined)[] = [];

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { count } from "../../record/count-text.js";
 import { loadHandlers } from "../loaded-handlers.js";
 import { displayPath, note, say, sayJson } from "../output.js";
 import { type CommonOptions, configFor, type Done, withCommon } from "../program.js";
@@ -35,7 +36,7 @@ async function validate(options: ValidateOptions): Promise<number> {
     const warnings = diagnostics.length - errors;
     const handlers = loaded.registry.all().length;
     note(
-      `${displayPath(config.handlersDir)}: ${handlers} handler(s) in ${loaded.files.size} file(s), ${errors} error(s), ${warnings} warning(s)`,
+      `${displayPath(config.handlersDir)}: ${count(handlers, "handler")} in ${count(loaded.files.size, "file")}, ${count(errors, "error")}, ${count(warnings, "warning")}`,
     );
   }
   return errors > 0 ? 1 : 0;
