@@ -5,7 +5,8 @@ const O_CLOEXEC = 0o2000000;
 
 /**
  * Closes every descriptor above stderr that this process inherited without
- * close-on-exec, and returns their numbers.
+ * close-on-exec, and returns the numbers of all it closed so far (a second
+ * call finds nothing new, but the agent's log still names them).
  *
  * A handler must inherit nothing of the agent's beyond stdin, stdout and
  * stderr (SPEC §4): a pipe or file the agent's parent left open (a test
@@ -21,6 +22,9 @@ const O_CLOEXEC = 0o2000000;
  * Linux only (/proc); elsewhere nothing is done. Node's IPC channel, when
  * there is one, is kept.
  */
+/** Every descriptor closed so far, for the agent's log (bin/evh closes them before the CLI loads). */
+const closedSoFar: number[] = [];
+
 export function closeInheritedDescriptors(): number[] {
   let names: string[];
   try {
@@ -43,7 +47,8 @@ export function closeInheritedDescriptors(): number[] {
       // Already closed.
     }
   }
-  return closed;
+  closedSoFar.push(...closed);
+  return [...closedSoFar];
 }
 
 function fdFlags(fd: number): number | undefined {

@@ -1,4 +1,12 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  type Stats,
+} from "node:fs";
 import { EntryRefusedError, EventDecodeError } from "../errors/evh-error.js";
 import { describeOverLimit } from "../events/limits.js";
 
@@ -16,6 +24,9 @@ export async function readEventBytes(
   file: string,
   maxBytes: number,
 ): Promise<{ bytes: Buffer; mtime: Date }> {
+  // Looked at before it is opened: opening a FIFO, even without blocking, is
+  // something its writer sees, and opening a device can have side effects.
+  refuseUnlessRegular(lstatSync(file));
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -26,13 +37,9 @@ export async function readEventBytes(
     throw error;
   }
   try {
+    // Again on what was opened: the name may have been swapped since the lstat.
     const stats = fstatSync(fd);
-    if (!stats.isFile()) {
-      throw new EntryRefusedError(
-        `not a regular file: ${stats.isDirectory() ? "directory" : "special file"}`,
-      );
-    }
-    if (stats.nlink > 1) throw hardLinkRefused();
+    refuseUnlessRegular(stats);
     if (stats.size > maxBytes) {
       throw new EventDecodeError(
         describeOverLimit("file", stats.size, maxBytes),
@@ -56,6 +63,17 @@ export async function readEventBytes(
   } finally {
     closeSync(fd);
   }
+}
+
+/** A regular file with one name, or the reason it is refused (SPEC §2). */
+function refuseUnlessRegular(stats: Stats): void {
+  if (stats.isSymbolicLink()) throw new EntryRefusedError("not a regular file: symbolic link");
+  if (!stats.isFile()) {
+    throw new EntryRefusedError(
+      `not a regular file: ${stats.isDirectory() ? "directory" : "special file"}`,
+    );
+  }
+  if (stats.nlink > 1) throw hardLinkRefused();
 }
 
 export function formatBytes(n: number): string {

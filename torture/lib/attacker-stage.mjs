@@ -227,7 +227,9 @@ export class Stage {
         id: "nb-fds",
         event: "t_fds",
         user: nobody,
-        command: ["/bin/sh", "-c", `ls /proc/$$/fd > ${this.nb.fds}`],
+        // `exec >FILE` first: a redirection on `ls` itself would make dash save its stdout on fd 10
+        // for the length of the command, and the list would show the shell's own copy.
+        command: ["/bin/sh", "-c", `exec > ${this.nb.fds}; ls /proc/$$/fd`],
       },
       {
         id: "nb-params",

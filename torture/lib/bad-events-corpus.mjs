@@ -236,7 +236,7 @@ export function buildBadEventCorpus() {
   yaml(
     "yaml-alias-env-amplification",
     `event: client_create\nparams:\n  NEW_BIG: &big "${"x".repeat(60_000)}"\n${Array.from({ length: 40 }, (_, i) => `  NEW_COPY${i}: *big`).join("\n")}`,
-    /^handler rec failed: could not start$/,
+    /^handler rec failed: cannot execute \S+record-run\.sh: argument list too long \(E2BIG\)$/,
   );
 
   // Deep nesting.

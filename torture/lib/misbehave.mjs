@@ -317,7 +317,7 @@ function buildCases(scratch, pidFile, o) {
       afterLoad: () => rmSync(vanishing),
       outcome: "failed",
       verify: all(
-        reason(/^handler enoent failed: could not start$/),
+        reason(/^handler enoent failed: cannot execute \S+vanishing\.sh: no such file or directory \(ENOENT\)$/),
         runError(/no such file or directory \(ENOENT\)/),
       ),
     },
@@ -328,7 +328,7 @@ function buildCases(scratch, pidFile, o) {
       afterLoad: () => chmodSync(closed, 0o644),
       outcome: "failed",
       verify: all(
-        reason(/^handler eacces failed: could not start$/),
+        reason(/^handler eacces failed: cannot execute \S+closed\.sh: permission denied \(EACCES\)$/),
         runError(/permission denied \(EACCES\)/),
       ),
     },
