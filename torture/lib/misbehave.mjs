@@ -317,7 +317,9 @@ function buildCases(scratch, pidFile, o) {
       afterLoad: () => rmSync(vanishing),
       outcome: "failed",
       verify: all(
-        reason(/^handler enoent failed: cannot execute \S+vanishing\.sh: no such file or directory \(ENOENT\)$/),
+        reason(
+          /^handler enoent failed: cannot execute \S+vanishing\.sh: no such file or directory \(ENOENT\)$/,
+        ),
         runError(/no such file or directory \(ENOENT\)/),
       ),
     },
@@ -328,7 +330,9 @@ function buildCases(scratch, pidFile, o) {
       afterLoad: () => chmodSync(closed, 0o644),
       outcome: "failed",
       verify: all(
-        reason(/^handler eacces failed: cannot execute \S+closed\.sh: permission denied \(EACCES\)$/),
+        reason(
+          /^handler eacces failed: cannot execute \S+closed\.sh: permission denied \(EACCES\)$/,
+        ),
         runError(/permission denied \(EACCES\)/),
       ),
     },
