@@ -93,8 +93,26 @@ export async function eventFromFile(config: EvhConfig, file: string): Promise<Ev
   return { bytes, ext, event: decode(config, bytes, name, `--file ${file}`, true) };
 }
 
+/**
+ * The params of the command line plus, with `--params -`, the `NAME=VALUE`
+ * lines of standard input: passwords stay off the command line (SPEC §2).
+ */
+export async function paramsWithStdin(
+  config: EvhConfig,
+  params: readonly string[],
+  source: string | undefined,
+): Promise<string[]> {
+  if (source === undefined) return [...params];
+  if (source !== "-") {
+    throw new UsageError(
+      `--params takes - (NAME=VALUE lines on standard input), got ${JSON.stringify(source)}`,
+    );
+  }
+  return [...params, ...(await paramLinesFromStdin(config))];
+}
+
 /** `--params -`: `NAME=VALUE` lines on standard input (blank lines skipped), bounded. */
-export async function paramLinesFromStdin(config: EvhConfig): Promise<string[]> {
+async function paramLinesFromStdin(config: EvhConfig): Promise<string[]> {
   const text = (await readStdin(config.maxEventBytes, "--params -")).toString("utf8");
   return text
     .split("\n")

@@ -23,6 +23,32 @@ describe("evh emit: secrets off the command line (SPEC §2)", () => {
     });
   });
 
+  it("evh test --params - takes them the same way, and shows the secret masked", async () => {
+    const root = newRoot();
+    const r = await runEvh(
+      ["test", "client_create", "NEW_LOGIN_NAME=jdoe", "--params", "-", "--json"],
+      {
+        cwd: root.dir,
+        env: { EVH_ROOT: root.dir },
+        input: "NEW_CONTACT_NAME=J. Doe\nNEW_PASSWORD=s3cret-pw\n",
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).event.params).toEqual({
+      NEW_LOGIN_NAME: "jdoe",
+      NEW_CONTACT_NAME: "J. Doe",
+      NEW_PASSWORD: "***",
+    });
+    const bad = await runEvh(["test", "client_create", "--params", "x"], {
+      cwd: root.dir,
+      env: { EVH_ROOT: root.dir },
+    });
+    expect(bad.code).toBe(2);
+    expect(errorLine(bad)).toBe(
+      'evh: --params takes - (NAME=VALUE lines on standard input), got "x"',
+    );
+  });
+
   it("--file - reads the event file from standard input (JSON or YAML)", async () => {
     const root = newRoot();
     const emit = (input: string) =>

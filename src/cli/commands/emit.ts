@@ -6,7 +6,7 @@ import {
   eventFromArgs,
   eventFromFile,
   eventWarnings,
-  paramLinesFromStdin,
+  paramsWithStdin,
 } from "../event-input.js";
 import { say, warn } from "../output.js";
 import { type CommonOptions, configFor, type Done, withCommon } from "../program.js";
@@ -71,13 +71,8 @@ async function emit(
     if (event === undefined) {
       throw new UsageError("missing EVENT (e.g. evh emit client_create NEW_LOGIN_NAME=jdoe)");
     }
-    if (options.params !== undefined && options.params !== "-") {
-      throw new UsageError(
-        `--params takes - (NAME=VALUE lines on standard input), got ${JSON.stringify(options.params)}`,
-      );
-    }
-    const fromStdin = options.params === "-" ? await paramLinesFromStdin(config) : [];
-    input = eventFromArgs(config, event, [...params, ...fromStdin], options);
+    const all = await paramsWithStdin(config, params, options.params);
+    input = eventFromArgs(config, event, all, options);
   }
   for (const warning of eventWarnings(input.event)) warn(warning);
   const allowGroupWrite = config.producerGroup !== undefined;

@@ -7,7 +7,13 @@ import { paramsKeptOutOfEnv } from "../../execute/build-env.js";
 import { isFailure, type RunRecord } from "../../execute/outcome.js";
 import { Redactor } from "../../record/redact.js";
 import { Spool } from "../../spool/spool.js";
-import { type EventInput, eventFromArgs, eventFromFile, eventWarnings } from "../event-input.js";
+import {
+  type EventInput,
+  eventFromArgs,
+  eventFromFile,
+  eventWarnings,
+  paramsWithStdin,
+} from "../event-input.js";
 import { type LoadedHandlers, loadHandlers } from "../loaded-handlers.js";
 import { displayPath, say, sayJson, warn } from "../output.js";
 import { type CommonOptions, configFor, type Done, withCommon } from "../program.js";
@@ -17,6 +23,7 @@ import { planTest } from "../test-plan.js";
 
 interface TestOptions extends CommonOptions {
   file?: string;
+  params?: string;
   id?: string;
   key?: string;
   exec?: boolean;
@@ -32,6 +39,12 @@ export function registerTest(program: Command, done: Done): void {
     .argument("[event]", "the event id, e.g. client_create")
     .argument("[params...]", "params as NAME=VALUE")
     .addOption(new Option("--file <file>", "take the event from a .json, .yaml or .yml file"))
+    .addOption(
+      new Option(
+        "--params <source>",
+        "- reads more params as NAME=VALUE lines from standard input (keeps passwords off the command line)",
+      ),
+    )
     .addOption(new Option("--id <id>", "the event's id (EVH_EVENT_ID)"))
     .addOption(new Option("--key <key>", "the ordering key"))
     .option("--exec", "run the handlers now, outside the spool; exit 1 if any fails")
@@ -129,11 +142,21 @@ async function readInput(
     if (eventId === undefined) {
       throw new UsageError("missing EVENT (e.g. evh test client_create NEW_LOGIN_NAME=jdoe)");
     }
-    return eventFromArgs(config, eventId, params, options);
+    return eventFromArgs(
+      config,
+      eventId,
+      await paramsWithStdin(config, params, options.params),
+      options,
+    );
   }
-  if (eventId !== undefined || options.id !== undefined || options.key !== undefined) {
+  if (
+    eventId !== undefined ||
+    options.id !== undefined ||
+    options.key !== undefined ||
+    options.params !== undefined
+  ) {
     throw new UsageError(
-      "--file takes the event as it is: give no EVENT, params, --id or --key with it",
+      "--file takes the event as it is: give no EVENT, params, --params, --id or --key with it",
     );
   }
   return eventFromFile(config, options.file);
