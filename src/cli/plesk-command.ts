@@ -69,6 +69,12 @@ function scan(text: string): { pieces: Piece[]; shell: boolean } {
       pieces.push({ kind: "text", text: chunk, quote });
     }
   };
+  /** Records a `<name>` placeholder; returns its length. */
+  const takePlaceholder = (match: RegExpExecArray) => {
+    const name = (match[1] as string).toUpperCase();
+    pieces.push({ kind: "param", name, form: "placeholder", quote, text: match[0] });
+    return match[0].length;
+  };
   for (let i = 0; i < text.length; ) {
     const ch = text[i] as string;
     const rest = text.slice(i);
@@ -78,14 +84,7 @@ function scan(text: string): { pieces: Piece[]; shell: boolean } {
       if (ch === "'") quote = "none";
       const placeholder = PLACEHOLDER.exec(rest);
       if (placeholder && isParamPlaceholder(placeholder[1] as string)) {
-        pieces.push({
-          kind: "param",
-          name: (placeholder[1] as string).toUpperCase(),
-          form: "placeholder",
-          quote,
-          text: placeholder[0],
-        });
-        i += placeholder[0].length;
+        i += takePlaceholder(placeholder);
         continue;
       }
       literal(ch);
@@ -120,14 +119,7 @@ function scan(text: string): { pieces: Piece[]; shell: boolean } {
     }
     const placeholder = PLACEHOLDER.exec(rest);
     if (placeholder) {
-      pieces.push({
-        kind: "param",
-        name: (placeholder[1] as string).toUpperCase(),
-        form: "placeholder",
-        quote,
-        text: placeholder[0],
-      });
-      i += placeholder[0].length;
+      i += takePlaceholder(placeholder);
       continue;
     }
     if (ch === "'" && quote === "none") quote = "single";
