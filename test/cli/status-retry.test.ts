@@ -33,14 +33,18 @@ describe("evh status", () => {
     expect(JSON.parse(r.stdout)).toEqual({
       root: { dir: root.dir, why: "$EVH_ROOT" },
       agent: { running: false, pid: null },
+      root_lock: { set: false, file: root.path("var", "root.event_handler.lock") },
+      running: [],
       counts: { new: 0, cur: 0, failed: 0 },
       oldest_new_age_s: null,
       last_failures: [],
+      more_failures: 0,
     });
     const human = await root.evh("status");
     expect(human.stdout).toBe(
       `root:   ${root.dir}  (chosen by: $EVH_ROOT)\n` +
-        "agent:  not running\nspool:  0 new, 0 in progress (cur), 0 failed  [spool]\n",
+        "agent:  not running\nroot lock: not set\n" +
+        "spool:  0 new, 0 in progress (cur), 0 failed  [spool]\n",
     );
   });
 
