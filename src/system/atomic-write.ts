@@ -23,7 +23,7 @@ export interface AtomicWriteOptions {
   readonly syncDir?: boolean;
   /** link(2) instead of rename(2): EEXIST rather than replacing a file that appeared meanwhile. */
   readonly noReplace?: boolean;
-  /** Runs on the written temp file before it takes its name (chown, chmod). */
+  /** Runs on the written temp file before its mode is set and it takes its name (a chown: it clears set-id bits). */
   readonly prepare?: (handle: FileHandle) => Promise<void>;
 }
 
@@ -42,12 +42,13 @@ export async function writeFileAtomic(
   options: AtomicWriteOptions = {},
 ): Promise<void> {
   const mode = options.mode ?? 0o600;
-  const { handle, temp } = await createTemp(file, options.temp, mode);
+  // 0600 until written: the wanted mode (perhaps wider, or set-id) only on the finished file.
+  const { handle, temp } = await createTemp(file, options.temp);
   try {
     await handle.writeFile(data);
+    await options.prepare?.(handle);
     // Set explicitly: the umask only takes bits away, and these are the ones wanted.
     await handle.chmod(mode);
-    await options.prepare?.(handle);
     if (options.sync) await handle.sync();
   } catch (error) {
     await handle.close().catch(() => undefined);
@@ -72,7 +73,6 @@ export async function writeFileAtomic(
 async function createTemp(
   file: string,
   temp: AtomicWriteOptions["temp"],
-  mode: number,
 ): Promise<{ handle: FileHandle; temp: string }> {
   const makeName =
     typeof temp === "function"
@@ -85,7 +85,7 @@ async function createTemp(
   for (let attempt = 0; ; attempt++) {
     const name = typeof temp === "string" ? temp : makeName();
     try {
-      return { handle: await open(name, CREATE_EXCLUSIVE, mode), temp: name };
+      return { handle: await open(name, CREATE_EXCLUSIVE, 0o600), temp: name };
     } catch (error) {
       // A fixed name that exists is the caller's to clear; a random one is drawn again.
       if (typeof temp === "string" || errnoCode(error) !== "EEXIST" || attempt >= 16) throw error;
