@@ -142,7 +142,9 @@ describe("evh queue", () => {
     });
     const bogus = await evh(root, "queue", "--state", "done");
     expect(bogus.code).toBe(2);
-    expect(bogus.stderr).toBe('evh: --state must be one of new, cur, failed, got "done"\n');
+    expect(bogus.stderr).toBe(
+      "evh: option '--state <state>' argument 'done' is invalid. Allowed choices are new, cur, failed. (--help shows the usage)\n",
+    );
   });
 });
 
