@@ -125,8 +125,7 @@ export class Agent {
       );
       agent.reload("start");
       // Resumed events run with the handlers current when they are resumed (SPEC §3).
-      const hidden = (name: string) => classifyEventFileName(name) === "hidden";
-      for (const entry of await spool.list("cur", hidden)) {
+      for (const entry of await spool.events("cur")) {
         agent.toDecode.push({
           name: entry.name,
           origin: "cur",

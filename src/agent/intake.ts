@@ -1,5 +1,5 @@
 import { type FSWatcher, watch } from "node:fs";
-import { classifyEventFileName } from "../events/decode-event-file.js";
+import { isEventName } from "../spool/event-names.js";
 import type { Spool, SpoolEntry } from "../spool/spool.js";
 import { Fifo } from "./fifo.js";
 
@@ -107,7 +107,7 @@ export class Intake {
       void this.scan();
       return;
     }
-    if (this.inHand.has(name) || classifyEventFileName(name) === "hidden") return;
+    if (this.inHand.has(name) || !isEventName("new", name)) return;
     let entry: SpoolEntry | undefined;
     try {
       entry = this.spool.entry("new", name);
@@ -138,7 +138,7 @@ export class Intake {
         try {
           const found = await this.spool.list(
             "new",
-            (name) => this.inHand.has(name) || classifyEventFileName(name) === "hidden",
+            (name) => this.inHand.has(name) || !isEventName("new", name),
           );
           for (const entry of found) {
             if (this.inHand.has(entry.name)) continue; // a nudge took it while the folder was read

@@ -5,7 +5,8 @@ import { isFailure } from "../execute/outcome.js";
 import type { Handler } from "../handlers/handler.js";
 import type { Registry } from "../handlers/registry.js";
 import type { Journal } from "../record/journal.js";
-import { sidecarName, writeSidecar } from "../spool/sidecar.js";
+import { placeFailed } from "../spool/place-failed.js";
+import { type SidecarOutcome, stderrTail } from "../spool/sidecar.js";
 import type { Spool } from "../spool/spool.js";
 import type { ClaimedEvent } from "./claimed-event.js";
 import { planRound } from "./plan-round.js";
@@ -49,8 +50,8 @@ export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Pr
   const { journal } = ctx;
   await followRename(claimed, ctx);
   const round = planRound(journal.progress(claimed.name, claimed.sha), claimed.sha, claimed.origin);
-  if (round.kind === "completed") return place(claimed, [], ctx);
-  if (round.kind === "unplaced") return placeFailed(claimed, round.outcomes, ctx);
+  if (round.kind === "completed") return place(claimed, [], new Map(), ctx);
+  if (round.kind === "unplaced") return placeInFailed(claimed, round.outcomes, new Map(), ctx);
   // Checked when the event starts, not when it is read: a copy read while the first was
   // still running (the scheduler never runs both at once) must find it completed.
   const { id } = claimed.event;
@@ -64,6 +65,9 @@ export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Pr
   if (round.claim) await journal.claim(claimed.name, claimed.sha, round.plan);
 
   const outcomes: HandlerOutcome[] = [];
+  // Each handler's latest stderr tail (already redacted), for the sidecar: not journaled, since
+  // the journal is the agent's state and a sidecar only a report for people.
+  const stderrs = new Map<string, string>();
   // The latest outcome, journaled before the next handler starts or, for the last one, with the
   // round's end record: one fdatasync less per event.
   let unjournaled: HandlerOutcome | undefined;
@@ -96,7 +100,10 @@ export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Pr
     }
     await journalRun();
     if (ctx.stopping()) return { kind: "interrupted" };
-    const outcome = await ctx.run(handler, claimed, (record) => ctx.onAttempt(claimed, record));
+    const outcome = await ctx.run(handler, claimed, (record) => {
+      stderrs.set(id, record.stderr);
+      ctx.onAttempt(claimed, record);
+    });
     // Killed by the shutdown, or its retries cut short by it: not an outcome; the handler
     // runs again at the next start.
     if (ctx.signal.aborted && outcome.outcome !== "ok") return { kind: "interrupted" };
@@ -104,7 +111,7 @@ export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Pr
     unjournaled = outcome;
     outcomes.push(outcome);
   }
-  return place(claimed, outcomes, ctx, unjournaled);
+  return place(claimed, outcomes, stderrs, ctx, unjournaled);
 }
 
 /**
@@ -131,6 +138,7 @@ function retriesLeft(handler: Handler, outcome: HandlerOutcome): boolean {
 async function place(
   claimed: ClaimedEvent,
   outcomes: HandlerOutcome[],
+  stderrs: ReadonlyMap<string, string>,
   ctx: EventContext,
   lastRun?: HandlerOutcome,
 ): Promise<EventResult> {
@@ -149,33 +157,40 @@ async function place(
     return result;
   }
   await journal.end(name, sha, "failed", claimed.event.id, lastRun);
-  return placeFailed(claimed, outcomes, ctx);
+  return placeInFailed(claimed, outcomes, stderrs, ctx);
 }
 
-/** Moves a failed event, whose end is journaled, to failed/ with its sidecar. */
-async function placeFailed(
+/**
+ * Moves a failed event, whose end is journaled, to failed/ with its sidecar;
+ * each failed handler's line there carries the tail of its last run's stderr.
+ */
+async function placeInFailed(
   claimed: ClaimedEvent,
   outcomes: readonly HandlerOutcome[],
+  stderrs: ReadonlyMap<string, string>,
   ctx: EventContext,
 ): Promise<EventResult> {
   const { spool } = ctx;
   const failures = outcomes.filter((o) => isFailure(o.outcome));
   const reason = failureReason(failures);
-  // Sidecar first: a crash between the two leaves the event in cur/, where it is retried and placed again.
   const target = await spool.freeName("failed", claimed.name);
   // Its progress follows it to the new name, so that `evh retry` of it runs only what failed.
   if (target !== claimed.name) await ctx.journal.rename(claimed.name, claimed.sha, target);
   // A name too long for the suffix gets no sidecar; the log has the reason.
-  await writeSidecar(spool.path("failed", sidecarName(target)), {
+  await placeFailed(spool, claimed.name, "cur", target, {
     reason,
     detail: failures.map(describe).join("; "),
     at: new Date().toISOString(),
-    outcomes,
+    outcomes: outcomes.map((o) => withStderr(o, stderrs)),
   });
-  await spool.move(claimed.name, "cur", "failed", target);
   const result: EventResult = { kind: "failed", outcomes, reason };
   ctx.onPlaced(claimed, result);
   return result;
+}
+
+/** A sidecar line: a failure's stderr tail, "" for the others (and for runs of an earlier round). */
+function withStderr(o: HandlerOutcome, stderrs: ReadonlyMap<string, string>): SidecarOutcome {
+  return { ...o, stderr: isFailure(o.outcome) ? stderrTail(stderrs.get(o.handler) ?? "") : "" };
 }
 
 /** `handler crm-sync failed: exit 3` (and how many others failed). */

@@ -1,17 +1,14 @@
-import { rm } from "node:fs/promises";
 import { EventDecodeError, errnoCode } from "../errors/evh-error.js";
 import { showNameBytes } from "../events/event-file-name.js";
-import { sidecarName, writeSidecar } from "../spool/sidecar.js";
+import { placeFailed } from "../spool/place-failed.js";
 import type { Spool } from "../spool/spool.js";
 import type { SpoolState } from "../spool/spool-states.js";
 
 /**
  * Moves a file that cannot be an event into failed/ with a sidecar saying
- * why (SPEC §2). The sidecar is written first, under the name the file will
- * take, so a crash in between leaves the file where it is to be tried again.
- * A file that cannot be moved is removed, and the caller logs why. A file
- * already gone (taken by someone else) is `gone`, and its sidecar is taken
- * back: a report about nothing would only mislead.
+ * why (SPEC §2), by `placeFailed`. A file that cannot be moved is removed,
+ * and the caller logs why. A file already gone (taken by someone else) is
+ * `gone`.
  *
  * A name that is not UTF-8 is moved by its bytes (`raw`), and placed under
  * `name`, its UTF-8 form with U+FFFD in place of the bad bytes.
@@ -26,20 +23,15 @@ export async function quarantine(
   { placed: string; sidecar: boolean } | { removed: true; because: string } | { gone: true }
 > {
   const target = await spool.freeName("failed", name);
-  const sidecar = spool.path("failed", sidecarName(target));
-  const written = await writeSidecar(sidecar, {
-    reason: error.reason,
-    detail: error.detail,
-    at: new Date().toISOString(),
-  });
   try {
-    await spool.move(raw ?? name, from, "failed", target);
-    return { placed: target, sidecar: written };
+    const { sidecar } = await placeFailed(spool, raw ?? name, from, target, {
+      reason: error.reason,
+      detail: error.detail,
+      at: new Date().toISOString(),
+    });
+    return { placed: target, sidecar };
   } catch (moveError) {
-    if (errnoCode(moveError) === "ENOENT") {
-      await rm(sidecar, { force: true });
-      return { gone: true };
-    }
+    if (errnoCode(moveError) === "ENOENT") return { gone: true };
     await spool.remove(from, raw ?? name);
     return { removed: true, because: (moveError as Error).message };
   }

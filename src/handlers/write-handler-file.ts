@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { constants, type Stats } from "node:fs";
-import { link, lstat, mkdir, open, rename, unlink } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { lstat, mkdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
+import { syncDir, writeFileAtomic } from "../system/atomic-write.js";
 
 /**
  * New handler files are private to their owner (root when root: SPEC §3): a
@@ -10,16 +10,13 @@ import { errnoCode } from "../errors/evh-error.js";
  */
 export const HANDLER_FILE_MODE = 0o600;
 
-/** The temp file is ours alone: created here, never an existing file or a link someone planted. */
-const EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-
 /**
- * Writes a handler file atomically: the text goes to a hidden temp file in
- * the same directory (the loader and the agent's watcher ignore names
- * starting with `.`), created exclusively, is fsynced and given its mode,
- * then takes the final name in one step, and the directory is fsynced. A
- * running agent therefore sees the old file or the new one, never half of
- * one. A new file is 0600; a file replaced keeps the mode and owner the
+ * Writes a handler file atomically (`writeFileAtomic`): the text goes to a
+ * hidden temp file in the same directory (the loader and the agent's watcher
+ * ignore names starting with `.`), created exclusively, is fsynced and given
+ * its mode, then takes the final name in one step, and the directory is
+ * fsynced. A running agent therefore sees the old file or the new one, never
+ * half of one. A new file is 0600; a file replaced keeps the mode and owner the
  * administrator gave it (a `chmod 600` is not undone by `evh update`).
  *
  * With `replace: false` the final step is link(2), which fails with EEXIST
@@ -33,38 +30,21 @@ export async function writeHandlerFile(
 ): Promise<void> {
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true, mode: 0o755 });
-  const temp = path.join(
-    dir,
-    `.${path.basename(file)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`,
-  );
   const existing = options.replace ? await regularFile(file) : undefined;
-  const handle = await open(temp, EXCLUSIVE, HANDLER_FILE_MODE);
-  try {
-    await handle.writeFile(text, "utf8");
-    if (existing) {
-      // Before the mode: chown clears set-id bits.
-      if (existing.uid !== process.geteuid?.() || existing.gid !== process.getegid?.()) {
+  await writeFileAtomic(file, text, {
+    mode: existing ? existing.mode & 0o7777 : HANDLER_FILE_MODE,
+    sync: true,
+    syncDir: true,
+    noReplace: !options.replace,
+    prepare: async (handle) => {
+      if (
+        existing &&
+        (existing.uid !== process.geteuid?.() || existing.gid !== process.getegid?.())
+      ) {
         await handle.chown(existing.uid, existing.gid);
       }
-      await handle.chmod(existing.mode & 0o7777);
-    } else {
-      // Set explicitly: the umask only takes bits away, and these are the ones wanted.
-      await handle.chmod(HANDLER_FILE_MODE);
-    }
-    await handle.sync();
-    await handle.close();
-    if (options.replace) {
-      await rename(temp, file);
-    } else {
-      await link(temp, file);
-      await unlink(temp);
-    }
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await syncDir(dir);
+    },
+  });
 }
 
 /** The file's stats when it is a regular file (not a link, not missing): whose mode and owner to keep. */
@@ -82,13 +62,4 @@ async function regularFile(file: string): Promise<Stats | undefined> {
 export async function removeHandlerFile(file: string): Promise<void> {
   await unlink(file);
   await syncDir(path.dirname(file));
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

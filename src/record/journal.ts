@@ -1,8 +1,9 @@
 import { constants } from "node:fs";
-import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
+import { type FileHandle, mkdir, open, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
 import type { HandlerOutcome } from "../execute/outcome.js";
+import { writeFileAtomic } from "../system/atomic-write.js";
 import { checkRecord, type JournalRecord } from "./journal-record.js";
 import { type EventProgress, JournalState } from "./journal-state.js";
 
@@ -332,31 +333,11 @@ async function writeCompacted(
     .join("");
   const temp = `${file}.tmp`;
   // Exclusively, never through a link: a stale copy (a crash mid-compaction) or a link someone
-  // planted goes first, and O_EXCL|O_NOFOLLOW refuses anything that reappears meanwhile.
+  // planted goes first, and writeFileAtomic's O_EXCL|O_NOFOLLOW refuses anything that reappears
+  // meanwhile. A full disk leaves the old journal whole and frees what the copy took.
   await unlink(temp).catch((error: unknown) => {
     if (errnoCode(error) !== "ENOENT") throw error;
   });
-  const handle = await open(
-    temp,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-    0o600,
-  );
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    // A full disk: the old journal stays whole; do not keep the space the copy took.
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
-  await rename(temp, file);
-  const dir = await open(path.dirname(file), "r");
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
+  await writeFileAtomic(file, text, { temp, sync: true, syncDir: true });
   return Buffer.byteLength(text);
 }

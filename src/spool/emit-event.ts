@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
-import { mkdir, open, rename, unlink } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomic } from "../system/atomic-write.js";
 import { checkTrustedDir } from "../system/trusted-dir.js";
 
 /** What a producer sends (SPEC §2). */
@@ -54,10 +54,6 @@ export interface EmitOptions {
   readonly allowGroupWrite?: boolean;
 }
 
-/** Exclusive create that never follows a link: the producer's file is new, and 0600. */
-const CREATE_EXCLUSIVE =
-  constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-
 /**
  * Spools prepared bytes (`evh emit --file`); `ext` decides how the agent
  * parses them. The file is 0600 (event files carry passwords, SPEC §2), and
@@ -78,16 +74,7 @@ export async function emitBytes(
       await mkdir(dir, { recursive: true, mode: 0o700 });
     }
   }
-  const handle = await open(tmp, CREATE_EXCLUSIVE, 0o600);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
-  await rename(tmp, target);
+  // Whole and fsynced under tmp/, then one rename into new/: the agent never sees half a file.
+  await writeFileAtomic(target, bytes, { temp: tmp, sync: true });
   return target;
 }

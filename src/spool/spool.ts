@@ -12,6 +12,7 @@ import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
 import type { SystemGroup } from "../system/system-groups.js";
 import { checkTrustedDir } from "../system/trusted-dir.js";
+import { isEventName } from "./event-names.js";
 import { isSidecarTemp, sidecarName } from "./sidecar.js";
 import { canMove, PRODUCER_STATES, SPOOL_STATES, type SpoolState } from "./spool-states.js";
 
@@ -152,6 +153,11 @@ export class Spool {
     return target;
   }
 
+  /** unlink(2) of one name in a state folder; throws ENOENT when it is not there. */
+  unlink(state: SpoolState, name: string): void {
+    unlinkSync(this.path(state, name));
+  }
+
   async remove(state: SpoolState, name: string | Buffer): Promise<void> {
     try {
       unlinkSync(this.pathOf(state, name));
@@ -192,6 +198,19 @@ export class Spool {
       }
     }
     return entries.sort(compareEntries);
+  }
+
+  /**
+   * The events in a state folder (`isEventName`: no sidecars, no hidden
+   * names), in processing order; none when the folder does not exist yet.
+   */
+  async events(state: SpoolState): Promise<SpoolEntry[]> {
+    try {
+      return await this.list(state, (name) => !isEventName(state, name));
+    } catch (error) {
+      if (errnoCode(error) === "ENOENT") return [];
+      throw error;
+    }
   }
 
   /**

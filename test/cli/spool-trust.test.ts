@@ -123,6 +123,25 @@ describe("evh status reads sidecars without following links or blocking (SPEC §
     });
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain("TOP SECRET");
-    expect(JSON.parse(r.stdout).last_failures).toEqual([]);
+    // The failed events are listed (they are failures all the same), with nothing read
+    // through their sidecars; the FIFO with no event beside it is no failure at all.
+    const failures = JSON.parse(r.stdout).last_failures as { file: string; reason: string }[];
+    expect(failures.map((f) => [f.file, f.reason]).sort()).toEqual([
+      ["a.json", "(the sidecar is not readable JSON)"],
+      ["b.json", "(the sidecar is not readable JSON)"],
+      ["c.json", "(the sidecar is not readable JSON)"],
+    ]);
+    const queue = await runEvh(["queue", "--json"], {
+      env: { EVH_ROOT: root.dir },
+      timeoutMs: 15_000,
+    });
+    expect(queue.code).toBe(0);
+    expect(queue.stdout).not.toContain("TOP SECRET");
+    const shown = await runEvh(["show", "c.json"], {
+      env: { EVH_ROOT: root.dir },
+      timeoutMs: 15_000,
+    });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).not.toContain("TOP SECRET");
   });
 });

@@ -33,14 +33,18 @@ describe("evh status", () => {
     expect(JSON.parse(r.stdout)).toEqual({
       root: { dir: root.dir, why: "$EVH_ROOT" },
       agent: { running: false, pid: null },
+      root_lock: { set: false, file: root.path("var", "root.event_handler.lock") },
+      running: [],
       counts: { new: 0, cur: 0, failed: 0 },
       oldest_new_age_s: null,
       last_failures: [],
+      more_failures: 0,
     });
     const human = await root.evh("status");
     expect(human.stdout).toBe(
       `root:   ${root.dir}  (chosen by: $EVH_ROOT)\n` +
-        "agent:  not running\nspool:  0 new, 0 in progress (cur), 0 failed  [spool]\n",
+        "agent:  not running\nroot lock: not set\n" +
+        "spool:  0 new, 0 in progress (cur), 0 failed  [spool]\n",
     );
   });
 
@@ -62,6 +66,42 @@ describe("evh status", () => {
       { file: "y.json", reason: "invalid JSON at line 1 column 2", at: "2026-01-02T10:00:00.000Z" },
       { file: "x.json", reason: "handler crm failed: exit 3", at: "2026-01-01T10:00:00.000Z" },
     ]);
+  });
+
+  it("lists every failed event, one without its sidecar too, and no sidecar without its event", async () => {
+    const root = newRoot();
+    failed(root, "x.json", "handler crm failed: exit 3", "2026-01-01T10:00:00.000Z");
+    // Its sidecar was never written (a name too long for the suffix) or removed by hand.
+    const bare = root.write("spool/failed/y.json", "{}");
+    utimesSync(bare, new Date("2026-01-02T10:00:00.000Z"), new Date("2026-01-02T10:00:00.000Z"));
+    // A report whose event is gone (purged or retried by hand): nothing to list.
+    root.write(
+      "spool/failed/z.json.error.json",
+      JSON.stringify({ reason: "orphan", at: "2026-01-03T10:00:00.000Z" }),
+    );
+    const report = JSON.parse((await root.evh("status", "--json")).stdout);
+    expect(report.counts.failed).toBe(2);
+    expect(report.last_failures).toEqual([
+      { file: "y.json", reason: "(no sidecar)", at: "2026-01-02T10:00:00.000Z" },
+      { file: "x.json", reason: "handler crm failed: exit 3", at: "2026-01-01T10:00:00.000Z" },
+    ]);
+  });
+
+  it("shows running handlers only from the running agent's own file", async () => {
+    const root = newRoot();
+    const agent = await startAgent(root.dir);
+    try {
+      const run = { event: "a.json", handler: "h", started_at: "2026-01-01T10:00:00.000Z" };
+      // Left by an agent that crashed: another pid.
+      root.write("var/running.json", JSON.stringify({ pid: agent.pid + 1, running: [run] }));
+      expect(JSON.parse((await root.evh("status", "--json")).stdout).running).toEqual([]);
+      root.write("var/running.json", JSON.stringify({ pid: agent.pid, running: [run] }), 0o600);
+      expect(JSON.parse((await root.evh("status", "--json")).stdout).running).toEqual([
+        { ...run, elapsed_s: expect.any(Number) },
+      ]);
+    } finally {
+      expect(await agent.stop()).toBe(0);
+    }
   });
 
   it("names the running agent's pid", async () => {

@@ -99,10 +99,31 @@ describe("spool states and placement", () => {
     expect(sidecar.detail).toContain("crm-sync");
     expect(Number.isNaN(Date.parse(sidecar.at))).toBe(false);
     expect(sidecar.outcomes).toEqual([
-      { handler: "ok-first", outcome: "ok", exit_code: 0, signal: null, attempts: 1 },
-      { handler: "crm-sync", outcome: "failed", exit_code: 3, signal: null, attempts: 1 },
-      { handler: "example-only", outcome: "skipped", exit_code: null, signal: null, attempts: 0 },
-      { handler: "after-failure", outcome: "ok", exit_code: 0, signal: null, attempts: 1 },
+      { handler: "ok-first", outcome: "ok", exit_code: 0, signal: null, attempts: 1, stderr: "" },
+      {
+        handler: "crm-sync",
+        outcome: "failed",
+        exit_code: 3,
+        signal: null,
+        attempts: 1,
+        stderr: "",
+      },
+      {
+        handler: "example-only",
+        outcome: "skipped",
+        exit_code: null,
+        signal: null,
+        attempts: 0,
+        stderr: "",
+      },
+      {
+        handler: "after-failure",
+        outcome: "ok",
+        exit_code: 0,
+        signal: null,
+        attempts: 1,
+        stderr: "",
+      },
     ]);
     // A failure does not stop the handlers after it; the skipped one never ran, nor is it a run.
     const id = eventIdOf(name);

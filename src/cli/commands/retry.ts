@@ -1,14 +1,12 @@
-import { lstatSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { errnoCode, UsageError } from "../../errors/evh-error.js";
-import { keepPrivate } from "../../spool/private-file.js";
-import { isSidecar, SIDECAR_SUFFIX, sidecarName } from "../../spool/sidecar.js";
+import { UsageError } from "../../errors/evh-error.js";
+import { retryFailed } from "../../spool/retry-failed.js";
 import { Spool } from "../../spool/spool.js";
 import { CommandError } from "../cli-error.js";
 import { displayPath, note, say } from "../output.js";
 import { type CommonOptions, configFor, type Done, withCommon } from "../program.js";
-import { isEventName, listEvents } from "../spool-report.js";
+import { failedEventName, isEventIn } from "../spool-names.js";
 
 interface RetryOptions extends CommonOptions {
   all?: boolean;
@@ -18,7 +16,7 @@ interface RetryOptions extends CommonOptions {
 export function registerRetry(program: Command, done: Done): void {
   withCommon(program.command("retry"))
     .description("move failed events back to new/ (removing their sidecars); prints their paths")
-    .argument("[names...]", "event file names in spool/failed/ (evh status lists them)")
+    .argument("[names...]", "event file names in spool/failed/ (evh queue lists them)")
     .option("--all", "every failed event")
     .action((names: string[], options: RetryOptions) => done(retry(names, options)));
 }
@@ -34,15 +32,15 @@ async function retry(names: readonly string[], options: RetryOptions): Promise<n
   const failedDir = path.join(config.spoolDir, "failed");
   let chosen: string[];
   if (options.all) {
-    chosen = (await listEvents(spool, "failed")).map((e) => e.name);
+    chosen = (await spool.events("failed")).map((e) => e.name);
     if (chosen.length === 0) {
       note(`no failed events in ${displayPath(failedDir)}`);
       return 0;
     }
   } else {
-    chosen = [...new Set(names.map((name) => eventName(name, failedDir)))];
+    chosen = [...new Set(names.map((name) => failedEventName(name, spool)))];
     // All or nothing: a typo must not leave half of a batch retried.
-    const unknown = chosen.filter((name) => !inFailed(spool, name));
+    const unknown = chosen.filter((name) => !isEventIn(spool, "failed", name));
     if (unknown.length > 0) {
       throw new CommandError(
         `not in ${displayPath(failedDir)}: ${unknown.join(", ")}; nothing was retried (evh status lists the failures)`,
@@ -50,40 +48,9 @@ async function retry(names: readonly string[], options: RetryOptions): Promise<n
     }
   }
   for (const name of chosen) {
-    // Sidecar first: once the event is in new/, the agent may fail it again and write a fresh one.
-    await spool.remove("failed", sidecarName(name));
-    try {
-      keepPrivate(spool.path("failed", name));
-      say(spool.path("new", await spool.move(name, "failed", "new")));
-    } catch (error) {
-      if (errnoCode(error) !== "ENOENT") throw error;
-      note(`${name} left ${displayPath(failedDir)} meanwhile; skipped`);
-    }
+    const placed = await retryFailed(spool, name);
+    if (placed !== undefined) say(placed);
+    else note(`${name} left ${displayPath(failedDir)} meanwhile; skipped`);
   }
   return 0;
-}
-
-/**
- * A name as given: `x.json`, a path to it in failed/, or its sidecar's name
- * (`x.json.error.json`, which status and ls show beside it).
- */
-function eventName(given: string, failedDir: string): string {
-  let name = given;
-  if (given.includes("/")) {
-    if (path.dirname(path.resolve(given)) !== failedDir) {
-      throw new UsageError(`${given} is not in ${displayPath(failedDir)}`);
-    }
-    name = path.basename(given);
-  }
-  return isSidecar(name) ? name.slice(0, -SIDECAR_SUFFIX.length) : name;
-}
-
-function inFailed(spool: Spool, name: string): boolean {
-  if (!isEventName("failed", name)) return false;
-  try {
-    lstatSync(spool.path("failed", name));
-    return true;
-  } catch {
-    return false;
-  }
 }

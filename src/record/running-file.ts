@@ -1,0 +1,126 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import path from "node:path";
+import { writeFileAtomic } from "../system/atomic-write.js";
+
+/**
+ * `var/running.json`: the handlers the agent runs now, for `evh status`
+ * (SPEC §6). A file, not an answer on the instance lock's socket: that
+ * socket is in the abstract namespace, which any local user can connect
+ * to, while var/ is 0700 and this file 0600, so only the agent's user
+ * learns which events run. Rewritten atomically (`writeFileAtomic`) when a
+ * handler starts and when it ends, without fsync: it describes a live
+ * process, and after a crash its `pid` is not the running agent's, so
+ * status ignores it. Writes never overlap: one in flight, then one more
+ * with the latest state.
+ */
+export const RUNNING_FILE = "running.json";
+
+/** One handler running now. */
+export interface RunningHandler {
+  /** The event file's name in cur/. */
+  readonly event: string;
+  readonly handler: string;
+  /** ISO time its first attempt started (retries and their backoff included). */
+  readonly started_at: string;
+}
+
+interface RunningDocument {
+  readonly pid: number;
+  readonly running: readonly RunningHandler[];
+}
+
+/** What is read back at most: a few hundred runs fit in far less. */
+const MAX_BYTES = 1024 * 1024;
+
+export class RunningBoard {
+  private readonly runs = new Map<number, RunningHandler>();
+  private nextId = 0;
+  private writing: Promise<void> | undefined;
+  private again = false;
+
+  constructor(private readonly file: string) {}
+
+  static inVarDir(varDir: string): RunningBoard {
+    return new RunningBoard(path.join(varDir, RUNNING_FILE));
+  }
+
+  /** A handler starts; returns its end. */
+  start(event: string, handler: string): () => void {
+    const id = this.nextId++;
+    this.runs.set(id, { event, handler, started_at: new Date().toISOString() });
+    this.publish();
+    return () => {
+      if (this.runs.delete(id)) this.publish();
+    };
+  }
+
+  /** Waits for the writes under way (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private publish(): void {
+    if (this.writing) {
+      this.again = true;
+      return;
+    }
+    this.writing = this.write().finally(() => {
+      this.writing = undefined;
+      if (this.again) {
+        this.again = false;
+        this.publish();
+      }
+    });
+  }
+
+  private async write(): Promise<void> {
+    const doc: RunningDocument = { pid: process.pid, running: [...this.runs.values()] };
+    try {
+      await writeFileAtomic(this.file, `${JSON.stringify(doc)}\n`);
+    } catch {
+      // A view for status, never a reason to disturb a run (a full disk: the log says the rest).
+    }
+  }
+}
+
+/**
+ * The handlers the agent `pid` runs now, oldest first; none when the file is
+ * missing, unreadable, or written by another process (an agent that
+ * crashed). Opened without following a link or blocking, bounded.
+ */
+export function readRunning(varDir: string, pid: number): RunningHandler[] {
+  let fd: number;
+  try {
+    fd = openSync(
+      path.join(varDir, RUNNING_FILE),
+      constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+    );
+  } catch {
+    return [];
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > MAX_BYTES) return [];
+    const buffer = Buffer.alloc(stats.size);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, length);
+      if (n === 0) break;
+      length += n;
+    }
+    const doc = JSON.parse(buffer.subarray(0, length).toString("utf8")) as Partial<RunningDocument>;
+    if (doc.pid !== pid || !Array.isArray(doc.running)) return [];
+    return doc.running
+      .filter(
+        (r): r is RunningHandler =>
+          typeof r?.event === "string" &&
+          typeof r.handler === "string" &&
+          typeof r.started_at === "string",
+      )
+      .sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at));
+  } catch {
+    return [];
+  } finally {
+    closeSync(fd);
+  }
+}
