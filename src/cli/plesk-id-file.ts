@@ -1,7 +1,8 @@
 import { constants } from "node:fs";
-import { type FileHandle, lstat, mkdir, open, rename, stat, unlink } from "node:fs/promises";
+import { type FileHandle, lstat, open, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
+import { ensureTrustedStateDir } from "../system/trusted-path.js";
 import { CommandError } from "./cli-error.js";
 import { displayPath } from "./output.js";
 import { asPleskIds, NO_PLESK_IDS, type PleskIds, samePleskIds } from "./plesk-ids.js";
@@ -37,7 +38,8 @@ export async function changePleskIds(
 ): Promise<PleskIds> {
   const file = pleskIdsFile(varDir);
   if (!options.create && !(await exists(file))) return NO_PLESK_IDS;
-  await privateVarDir(varDir);
+  // var/ as the agent makes it (0700), and refused when it is a link or someone else's (SPEC §1).
+  ensureTrustedStateDir(varDir);
   const temp = `${file}.new`;
   const handle = await lock(temp);
   let renamed = false;
@@ -112,17 +114,6 @@ async function readState(file: string): Promise<PleskIds> {
     );
   }
   return state;
-}
-
-/** var/ as the agent makes it (0700); a symlink there is refused, as for every root part (SPEC §1). */
-async function privateVarDir(varDir: string): Promise<void> {
-  await mkdir(varDir, { recursive: true, mode: 0o700 });
-  const stats = await lstat(varDir);
-  if (!stats.isDirectory()) {
-    throw new CommandError(
-      `${displayPath(varDir)} is not a directory (a symlink?); evh keeps its state there: make it a directory owned by the agent's user`,
-    );
-  }
 }
 
 async function exists(file: string): Promise<boolean> {
