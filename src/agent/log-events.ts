@@ -1,8 +1,8 @@
 import type { Logger } from "winston";
 import { errnoCode } from "../errors/evh-error.js";
 import type { Catalogue } from "../events/catalogue.js";
-import { isCanceled, type RunRecord } from "../execute/outcome.js";
 import type { JournalReport } from "../record/journal.js";
+import { isCanceled, type RunRecord } from "../record/outcome.js";
 import type { ClaimedEvent } from "./claimed-event.js";
 import type { EventResult } from "./process-event.js";
 

@@ -1,10 +1,10 @@
 import { lstatSync } from "node:fs";
 import type { EvhConfig } from "../config/config.js";
-import type { HandlerOutcome, RunRecord } from "../execute/outcome.js";
-import { isFailure } from "../execute/outcome.js";
 import type { Handler } from "../handlers/handler.js";
 import type { Registry } from "../handlers/registry.js";
 import type { Journal } from "../record/journal.js";
+import type { HandlerOutcome, RunRecord } from "../record/outcome.js";
+import { isFailure } from "../record/outcome.js";
 import { sidecarName, writeSidecar } from "../spool/sidecar.js";
 import type { Spool } from "../spool/spool.js";
 import type { ClaimedEvent } from "./claimed-event.js";

@@ -1,12 +1,12 @@
 import type { EvhConfig } from "../config/config.js";
-import type { HandlerOutcome, RunRecord } from "../execute/outcome.js";
+import { rootLockPath } from "../execute/root-lock.js";
 import { runWithRetry } from "../execute/run-with-retry.js";
-import { currentUser } from "../execute/system-users.js";
 import type { Handler } from "../handlers/handler.js";
+import type { HandlerOutcome, RunRecord } from "../record/outcome.js";
 import type { Redactor } from "../record/redact.js";
 import type { Spool } from "../spool/spool.js";
+import { currentUser } from "../system/system-users.js";
 import type { ClaimedEvent } from "./claimed-event.js";
-import { rootLockPath } from "./root-lock-path.js";
 
 /**
  * Binds the executor to this agent: its user, root lock, redaction, and its

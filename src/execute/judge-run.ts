@@ -1,4 +1,4 @@
-import { CANCELED, type Outcome } from "./outcome.js";
+import { CANCELED, type Outcome } from "../record/outcome.js";
 import { describeSpawnError } from "./spawn-error.js";
 import type { ProcessEnd } from "./supervise-process.js";
 

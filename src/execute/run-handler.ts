@@ -2,19 +2,19 @@ import path from "node:path";
 import { errnoCode, toError } from "../errors/evh-error.js";
 import type { EvhEvent } from "../events/event.js";
 import type { Handler } from "../handlers/handler.js";
+import { CANCELED, type Outcome, type RunRecord } from "../record/outcome.js";
 import type { Redactor } from "../record/redact.js";
+import type { SystemUser } from "../system/system-users.js";
 import { buildInvocation } from "./build-invocation.js";
 import { encodeText } from "./charset.js";
 import { hasFdHeadroom } from "./fd-headroom.js";
 import { formatParamsFile } from "./format-params-file.js";
 import { judgeRun } from "./judge-run.js";
-import { CANCELED, type Outcome, type RunRecord } from "./outcome.js";
 import { decodeOutput } from "./output-tail.js";
 import { type ParamsFile, writeParamsFile } from "./params-file.js";
 import { pause } from "./pause.js";
 import { rootLockRefusal } from "./root-lock.js";
 import { superviseProcess } from "./supervise-process.js";
-import type { SystemUser } from "./system-users.js";
 import { resolveWorkingDir } from "./working-dir.js";
 
 /** What one run needs from the agent besides the handler and the event. */

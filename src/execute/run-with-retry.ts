@@ -1,6 +1,6 @@
 import type { EvhEvent } from "../events/event.js";
 import type { Handler } from "../handlers/handler.js";
-import { type HandlerOutcome, isCanceled, isFailure, type RunRecord } from "./outcome.js";
+import { type HandlerOutcome, isCanceled, isFailure, type RunRecord } from "../record/outcome.js";
 import { pause } from "./pause.js";
 import { type RunContext, runHandler } from "./run-handler.js";
 

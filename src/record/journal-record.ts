@@ -1,4 +1,4 @@
-import { type HandlerOutcome, OUTCOMES } from "../execute/outcome.js";
+import { type HandlerOutcome, OUTCOMES } from "./outcome.js";
 
 /**
  * The journal's record types (docs/guarantees.md lists them). An event is

@@ -1,5 +1,5 @@
-import type { HandlerOutcome } from "../execute/outcome.js";
 import type { JournalRecord } from "./journal-record.js";
+import type { HandlerOutcome } from "./outcome.js";
 
 export type { JournalRecord } from "./journal-record.js";
 

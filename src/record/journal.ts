@@ -2,9 +2,9 @@ import { constants } from "node:fs";
 import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
-import type { HandlerOutcome } from "../execute/outcome.js";
 import { checkRecord, type JournalRecord } from "./journal-record.js";
 import { type EventProgress, JournalState } from "./journal-state.js";
+import type { HandlerOutcome } from "./outcome.js";
 
 /** Rewrite the journal once it grows past this, keeping only live progress. */
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;

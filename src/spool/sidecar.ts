@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
-import type { HandlerOutcome } from "../execute/outcome.js";
+import type { HandlerOutcome } from "../record/outcome.js";
 
 /** The `<name>.error.json` written beside a failed event (SPEC §2, §4): a report for people. */
 export interface Sidecar {

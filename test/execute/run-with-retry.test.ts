@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { RunRecord } from "../../src/execute/outcome.js";
 import { runWithRetry } from "../../src/execute/run-with-retry.js";
+import type { RunRecord } from "../../src/record/outcome.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 import { makeContext, makeEvent, makeHandler, script } from "./fixtures.js";
 

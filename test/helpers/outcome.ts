@@ -1,4 +1,4 @@
-import type { HandlerOutcome } from "../../src/execute/outcome.js";
+import type { HandlerOutcome } from "../../src/record/outcome.js";
 
 /** A handler's final outcome as the journal records it; `ok` with exit 0 unless told. */
 export const outcome = (
