@@ -1,5 +1,4 @@
 import { lstatSync } from "node:fs";
-import type { EvhConfig } from "../config/config.js";
 import type { Handler } from "../handlers/handler.js";
 import type { Registry } from "../handlers/registry.js";
 import type { Journal } from "../record/journal.js";
@@ -12,7 +11,8 @@ import { planRound } from "./plan-round.js";
 
 /** What one event needs from the agent. */
 export interface EventContext {
-  readonly config: EvhConfig;
+  /** Whether a done event is kept in done/ (evh.yaml keep_done) rather than removed. */
+  readonly keepDone: boolean;
   readonly spool: Spool;
   readonly journal: Journal;
   /** The handler set current when the event was claimed. */
@@ -134,12 +134,12 @@ async function place(
   ctx: EventContext,
   lastRun?: HandlerOutcome,
 ): Promise<EventResult> {
-  const { journal, spool, config } = ctx;
+  const { journal, spool } = ctx;
   const { name, sha } = claimed;
   const failures = outcomes.filter((o) => isFailure(o.outcome));
   if (failures.length === 0) {
     await journal.end(name, sha, "ok", claimed.event.id, lastRun);
-    if (config.keepDone) await spool.move(claimed.name, "cur", "done");
+    if (ctx.keepDone) await spool.move(claimed.name, "cur", "done");
     else await spool.remove("cur", claimed.name);
     journal.forget(name, sha);
     // A resumed event may have been killed between its sidecar and its move to failed/.

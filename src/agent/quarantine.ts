@@ -5,6 +5,12 @@ import { sidecarName, writeSidecar } from "../spool/sidecar.js";
 import type { Spool } from "../spool/spool.js";
 import type { SpoolState } from "../spool/spool-states.js";
 
+/** Where a refused file went: failed/, nowhere (removed), or it was gone already. */
+export type Quarantined =
+  | { placed: string; sidecar: boolean }
+  | { removed: true; because: string }
+  | { gone: true };
+
 /**
  * Moves a file that cannot be an event into failed/ with a sidecar saying
  * why (SPEC §2). The sidecar is written first, under the name the file will
@@ -22,9 +28,7 @@ export async function quarantine(
   from: Extract<SpoolState, "new" | "cur">,
   error: Pick<EventDecodeError, "reason" | "detail">,
   raw?: Buffer,
-): Promise<
-  { placed: string; sidecar: boolean } | { removed: true; because: string } | { gone: true }
-> {
+): Promise<Quarantined> {
   const target = await spool.freeName("failed", name);
   const sidecar = spool.path("failed", sidecarName(target));
   const written = await writeSidecar(sidecar, {

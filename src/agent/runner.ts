@@ -1,5 +1,3 @@
-import type { EvhConfig } from "../config/config.js";
-import { rootLockPath } from "../execute/root-lock.js";
 import { runWithRetry } from "../execute/run-with-retry.js";
 import type { Handler } from "../handlers/handler.js";
 import type { HandlerOutcome, RunRecord } from "../record/outcome.js";
@@ -14,14 +12,14 @@ import type { ClaimedEvent } from "./claimed-event.js";
  * grace period is over: running handlers are killed).
  */
 export function makeRunner(deps: {
-  config: EvhConfig;
+  /** `var/root.event_handler.lock` (rootLockPath). */
+  rootLockFile: string;
   spool: Spool;
   redactor: Redactor;
   signal: AbortSignal;
   stop: AbortSignal;
 }) {
   const agentUser = currentUser();
-  const lockFile = rootLockPath(deps.config.varDir);
   return (
     handler: Handler,
     claimed: ClaimedEvent,
@@ -33,7 +31,7 @@ export function makeRunner(deps: {
       {
         eventFile: deps.spool.path("cur", claimed.name),
         agentUser,
-        rootLockFile: lockFile,
+        rootLockFile: deps.rootLockFile,
         extraVars: claimed.asciiVars,
         redactor: deps.redactor,
         signal: deps.signal,
