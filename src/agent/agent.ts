@@ -43,6 +43,7 @@ export class Agent {
   private stopping = false;
   private closing: Promise<void> | undefined;
   private endGrace: (() => void) | undefined;
+  private hurried = false;
   private readonly scheduler: Scheduler<ClaimedEvent>;
   private readonly intake: Intake;
   private readonly queue = new DecodeQueue(() => this.wake());
@@ -60,6 +61,8 @@ export class Agent {
     private readonly journal: Journal,
     private readonly handlers: HandlerStore,
     private readonly cleanUp: CleanUp,
+    /** The log was opened for this agent (startAgent): close() closes it last. */
+    private readonly closeLog = false,
   ) {
     // Every running handler listens on both signals: past 10 (concurrency > 10) Node warns of a leak.
     setMaxListeners(0, this.abort.signal, this.stopStarting.signal);
@@ -79,7 +82,11 @@ export class Agent {
   }
 
   /** Takes the instance lock, prepares the spool, loads handlers, resumes cur/ and starts the loop. */
-  static async start(config: EvhConfig, log: AgentLogger): Promise<Agent> {
+  static async start(
+    config: EvhConfig,
+    log: AgentLogger,
+    options: { closeLog?: boolean } = {},
+  ): Promise<Agent> {
     const cleanUp = new CleanUp();
     cleanUp.defer(await acquireInstanceLock(config.spoolDir));
     try {
@@ -102,7 +109,7 @@ export class Agent {
         baseDir: config.root,
         redactFragments: config.redact,
       });
-      const agent = new Agent(config, log, spool, journal, handlers, cleanUp);
+      const agent = new Agent(config, log, spool, journal, handlers, cleanUp, options.closeLog);
       // Timers and watchers left running would keep the process alive after an error.
       cleanUp.defer(() => agent.intake.stop());
       cleanUp.defer(() => agent.queue.close());
@@ -130,6 +137,7 @@ export class Agent {
       return agent;
     } catch (error) {
       await cleanUp.run().catch((e) => cleanUpFailed(log, toError(e)));
+      if (options.closeLog) await log.close();
       throw error;
     }
   }
@@ -162,15 +170,20 @@ export class Agent {
         await this.drain();
         await this.loopDone;
       } finally {
-        await this.cleanUp.run();
+        try {
+          await this.cleanUp.run();
+          this.log.logger.info("agent stopped");
+        } finally {
+          if (this.closeLog) await this.log.close();
+        }
       }
-      this.log.logger.info("agent stopped");
     })();
     return this.closing;
   }
 
   /** Ends the grace period now (a second SIGTERM): running handlers are killed. */
   hurry(): Promise<void> {
+    this.hurried = true;
     const closing = this.close();
     this.endGrace?.();
     return closing;
@@ -185,7 +198,7 @@ export class Agent {
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<"timeout">((resolve) => {
       this.endGrace = () => resolve("timeout");
-      timer = setTimeout(this.endGrace, this.config.graceMs);
+      timer = setTimeout(this.endGrace, this.hurried ? 0 : this.config.graceMs);
     });
     const drained = Promise.allSettled([...this.running]).then(() => "drained" as const);
     if ((await Promise.race([drained, graceOver])) === "timeout") {
