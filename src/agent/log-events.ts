@@ -4,7 +4,7 @@ import { type EventDecodeError, errnoCode } from "../errors/evh-error.js";
 import type { Catalogue } from "../events/catalogue.js";
 import type { ReloadReport } from "../handlers/handler-store.js";
 import type { JournalReport } from "../record/journal.js";
-import { isCanceled, type RunRecord } from "../record/outcome.js";
+import type { RunRecord } from "../record/outcome.js";
 import type { ClaimedEvent } from "./claimed-event.js";
 import type { EventResult } from "./process-event.js";
 import type { Quarantined } from "./quarantine.js";
@@ -66,7 +66,7 @@ export function logRun(logger: Logger, claimed: ClaimedEvent, r: RunRecord): voi
   const level = r.outcome === "ok" ? "info" : "warn";
   const why = r.error ? `: ${r.error}` : "";
   // Killed by the agent's own shutdown: not the handler's failure, and not its outcome.
-  const message = isCanceled(r)
+  const message = r.canceled
     ? `handler ${r.handler} stopped by the shutdown; it runs again at the next start`
     : `handler ${r.handler} ${r.outcome}${why}`;
   logger.log(level, message, {

@@ -2,8 +2,8 @@ import { lstatSync } from "node:fs";
 import type { Handler } from "../handlers/handler.js";
 import type { Registry } from "../handlers/registry.js";
 import type { Journal } from "../record/journal.js";
-import type { HandlerOutcome, RunRecord } from "../record/outcome.js";
-import { isFailure } from "../record/outcome.js";
+import { type HandlerOutcome, isFailure, type RunRecord, skipped } from "../record/outcome.js";
+import { toStoredOutcome } from "../record/stored-outcome.js";
 import { sidecarName, writeSidecar } from "../spool/sidecar.js";
 import type { Spool } from "../spool/spool.js";
 import type { ClaimedEvent } from "./claimed-event.js";
@@ -85,22 +85,14 @@ export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Pr
       continue;
     }
     if (!when) {
-      outcomes.push({
-        handler: id,
-        outcome: "skipped",
-        exit_code: null,
-        signal: null,
-        attempts: 0,
-      });
+      outcomes.push(skipped(id));
       continue;
     }
     await journalRun();
     if (ctx.stopping()) return { kind: "interrupted" };
     const outcome = await ctx.run(handler, claimed, (record) => ctx.onAttempt(claimed, record));
-    // Killed by the shutdown, or its retries cut short by it: not an outcome; the handler
-    // runs again at the next start.
-    if (ctx.signal.aborted && outcome.outcome !== "ok") return { kind: "interrupted" };
-    if (ctx.stopping() && retriesLeft(handler, outcome)) return { kind: "interrupted" };
+    // Not an outcome: the handler runs again at the next start.
+    if (outcome.interrupted) return { kind: "interrupted" };
     unjournaled = outcome;
     outcomes.push(outcome);
   }
@@ -121,11 +113,6 @@ async function followRename(claimed: ClaimedEvent, ctx: EventContext): Promise<v
     (["new", "cur", "failed"] as const).every((state) => !present(spool.path(state, name))),
   );
   if (from !== undefined) await journal.rename(from, claimed.sha, claimed.name);
-}
-
-/** A failure with attempts to spare: the retry loop ended early, so this is not the final word. */
-function retriesLeft(handler: Handler, outcome: HandlerOutcome): boolean {
-  return isFailure(outcome.outcome) && outcome.attempts < 1 + handler.retry.attempts;
 }
 
 async function place(
@@ -170,7 +157,7 @@ async function placeFailed(
     reason,
     detail: failures.map(describe).join("; "),
     at: new Date().toISOString(),
-    outcomes,
+    outcomes: outcomes.map(toStoredOutcome),
   });
   await spool.move(claimed.name, "cur", "failed", target);
   const result: EventResult = { kind: "failed", outcomes, reason };
@@ -190,8 +177,8 @@ function describe(o: HandlerOutcome): string {
   if (o.outcome === "timeout") return `handler ${o.handler} timed out${attempts}`;
   const how = o.signal
     ? `killed by ${o.signal}`
-    : o.exit_code !== null
-      ? `exit ${o.exit_code}`
+    : o.exitCode !== null
+      ? `exit ${o.exitCode}`
       : (o.error ?? "could not start");
   return `handler ${o.handler} failed: ${how}${attempts}`;
 }

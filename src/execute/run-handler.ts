@@ -72,13 +72,13 @@ export async function runHandler(
   for (let wait = 100; ; wait = Math.min(wait * 2, 5000)) {
     const { record, starvedBy } = await tryRun(handler, event, ctx);
     if (starvedBy === undefined || performance.now() + wait > giveUpAt) return record;
-    if (!(await pause(wait, ctx.signal))) return { ...record, error: CANCELED };
+    if (!(await pause(wait, ctx.signal))) return { ...record, error: CANCELED, canceled: true };
   }
 }
 
 async function tryRun(handler: Handler, event: EvhEvent, ctx: RunContext): Promise<Try> {
   const user = handler.user ?? ctx.agentUser;
-  const notRun = (outcome: Outcome, error: string, starvedBy?: string): Try => ({
+  const notRun = (outcome: Outcome, error: string, starvedBy?: string, canceled = false): Try => ({
     record: {
       handler: handler.id,
       attempt: ctx.attempt,
@@ -89,10 +89,12 @@ async function tryRun(handler: Handler, event: EvhEvent, ctx: RunContext): Promi
       stdout: "",
       stderr: "",
       error,
+      timedOut: false,
+      canceled,
     },
     starvedBy,
   });
-  if (ctx.signal.aborted) return notRun("failed", CANCELED);
+  if (ctx.signal.aborted) return notRun("failed", CANCELED, undefined, true);
 
   const switchUser = user.uid !== ctx.agentUser.uid;
   let paramsFile: ParamsFile;

@@ -7,7 +7,10 @@ export function isFailure(outcome: Outcome): boolean {
   return outcome === "failed" || outcome === "timeout";
 }
 
-/** One attempt of one handler: a fixed shape whatever happened. */
+/**
+ * One attempt of one handler: a fixed shape whatever happened (execa's
+ * result). The log line of SPEC §8 is made of it (log-events.ts).
+ */
 export interface RunRecord {
   readonly handler: string;
   readonly attempt: number;
@@ -20,15 +23,33 @@ export interface RunRecord {
   readonly stderr: string;
   /** Why it could not start, was refused, or how it failed, in one line. */
   readonly error: string | undefined;
+  /** Killed at its timeout: the outcome is `timeout`. */
+  readonly timedOut: boolean;
+  /**
+   * Stopped by the agent's shutdown (the grace period ended, or the agent
+   * stopped while the run waited for resources) rather than by its own doing.
+   * Its outcome is `failed`, so the event is not counted as done; it is not
+   * retried within this run and runs again at the next start.
+   */
+  readonly canceled: boolean;
 }
 
-/** The final word on one handler for one event, after retries (the sidecar's `outcomes`). */
+/** The final word on one handler for one event, after its retries. */
 export interface HandlerOutcome {
   readonly handler: string;
   readonly outcome: Outcome;
-  readonly exit_code: number | null;
+  readonly exitCode: number | null;
   readonly signal: string | null;
   readonly attempts: number;
+  readonly timedOut: boolean;
+  /** Its last attempt was canceled by the shutdown (RunRecord.canceled). */
+  readonly canceled: boolean;
+  /**
+   * Not a final word: the shutdown came first (its last attempt failed
+   * after the grace period ended, or the retries it had left were not
+   * started). Not journaled; the handler runs again at the next start.
+   */
+  readonly interrupted: boolean;
   /**
    * Why the last attempt never started (a program that cannot be executed, a
    * params file that cannot be written: ENOSPC), so that the sidecar's
@@ -37,14 +58,19 @@ export interface HandlerOutcome {
   readonly error?: string;
 }
 
-/**
- * The `error` of a run stopped because the agent is shutting down. Its
- * outcome is `failed`, so the event is not counted as done and resumes at
- * the next start; it is not retried within this run.
- */
+/** The `error` text of a canceled run (`evh test --json` shows it). */
 export const CANCELED = "canceled";
 
-/** Whether a run was stopped by the agent's shutdown rather than by its own doing. */
-export function isCanceled(record: RunRecord): boolean {
-  return record.error === CANCELED;
+/** A handler whose `when` did not match the event: it did not run. */
+export function skipped(handler: string): HandlerOutcome {
+  return {
+    handler,
+    outcome: "skipped",
+    exitCode: null,
+    signal: null,
+    attempts: 0,
+    timedOut: false,
+    canceled: false,
+    interrupted: false,
+  };
 }

@@ -2,14 +2,14 @@ import { randomBytes } from "node:crypto";
 import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
-import type { HandlerOutcome } from "../record/outcome.js";
+import type { StoredOutcome } from "../record/stored-outcome.js";
 
 /** The `<name>.error.json` written beside a failed event (SPEC §2, §4): a report for people. */
 export interface Sidecar {
   readonly reason: string;
   readonly detail: string;
   readonly at: string;
-  readonly outcomes?: readonly HandlerOutcome[];
+  readonly outcomes?: readonly StoredOutcome[];
 }
 
 export const SIDECAR_SUFFIX = ".error.json";

@@ -6,6 +6,8 @@ import { logRun } from "../../src/agent/log-events.js";
 import { Registry } from "../../src/handlers/registry.js";
 import { Journal } from "../../src/record/journal.js";
 import { AgentLogger } from "../../src/record/logger.js";
+import type { HandlerOutcome } from "../../src/record/outcome.js";
+import { toStoredOutcome } from "../../src/record/stored-outcome.js";
 import { writeSidecar } from "../../src/spool/sidecar.js";
 import { Spool } from "../../src/spool/spool.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
@@ -27,21 +29,24 @@ afterEach(() => {
   root.cleanup();
 });
 
-const ranAndFailed = {
+const final = { timedOut: false, canceled: false, interrupted: false } as const;
+const ranAndFailed: HandlerOutcome = {
   handler: "crm-sync",
   outcome: "failed",
-  exit_code: 3,
+  exitCode: 3,
   signal: null,
   attempts: 2,
-} as const;
-const neverStarted = {
+  ...final,
+};
+const neverStarted: HandlerOutcome = {
   handler: "notify",
   outcome: "failed",
-  exit_code: null,
+  exitCode: null,
   signal: null,
   attempts: 1,
+  ...final,
   error: "spawn /opt/notify ENOENT",
-} as const;
+};
 
 describe("on-disk formats (byte for byte)", () => {
   it("var/journal.jsonl", async () => {
@@ -78,7 +83,7 @@ describe("on-disk formats (byte for byte)", () => {
       detail:
         "handler crm-sync failed: exit 3 after 2 attempts; handler notify failed: spawn /opt/notify ENOENT",
       at: new Date().toISOString(),
-      outcomes: [ranAndFailed, neverStarted],
+      outcomes: [ranAndFailed, neverStarted].map(toStoredOutcome),
     });
     expect(readFileSync(file, "utf8")).toBe(`{
   "reason": "handler crm-sync failed: exit 3 after 2 attempts (and 1 more)",
@@ -127,6 +132,8 @@ describe("on-disk formats (byte for byte)", () => {
       stdout: "synced 0\n",
       stderr: 'no "crm"',
       error: "exit 3",
+      timedOut: false,
+      canceled: false,
     });
     await log.close();
     expect(readFileSync(logFile, "utf8")).toBe(
