@@ -11,7 +11,7 @@ import { chmod, mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
 import type { SystemGroup } from "../system/system-groups.js";
-import { checkTrustedDir } from "../system/trusted-dir.js";
+import { checkTrustedDir } from "../system/trusted-path.js";
 import { isSidecarTemp, sidecarName } from "./sidecar.js";
 import { canMove, PRODUCER_STATES, SPOOL_STATES, type SpoolState } from "./spool-states.js";
 

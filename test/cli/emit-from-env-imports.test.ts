@@ -38,7 +38,6 @@ describe("evh emit --from-env loads only what emitting needs", () => {
       "events/params-from-env.ts",
       "spool/emit-event.ts",
       "spool/spool-bytes-sync.ts",
-      "system/trusted-dir.ts",
       "system/trusted-path.ts",
     ]);
   });
