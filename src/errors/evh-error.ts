@@ -142,6 +142,19 @@ export class SpoolWriteError extends EvhError {
   readonly code = "SPOOL_WRITE";
 }
 
+/** A glob in a handler's `when` or a CLI filter that cannot be compiled; the message says what is wrong. */
+export class GlobSyntaxError extends EvhError {
+  readonly code = "GLOB_SYNTAX";
+}
+
+/**
+ * A spool move the state machine does not allow (spool-states.ts): a bug in
+ * evh, never bad input, so nothing catches it on purpose.
+ */
+export class SpoolTransitionError extends EvhError {
+  readonly code = "SPOOL_TRANSITION";
+}
+
 /** Plesk's `event_handler` utility is missing, failed, or printed what evh cannot read. */
 export class PleskCliError extends EvhError {
   readonly code = "PLESK_CLI";

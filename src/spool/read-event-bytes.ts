@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { EntryRefusedError, EventDecodeError } from "../errors/evh-error.js";
-import { describeOverLimit } from "../events/limits.js";
+import { describeOverLimit, formatBytes } from "../events/limits.js";
 
 /**
  * Reads an event file without following a symlink or blocking on a FIFO
@@ -56,12 +56,6 @@ export async function readEventBytes(
   } finally {
     closeSync(fd);
   }
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  if (n < 1024 * 1024) return `${+(n / 1024).toFixed(1)} KiB`;
-  return `${+(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /**
