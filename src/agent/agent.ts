@@ -1,7 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { EvhConfig } from "../config/config.js";
-import { EventDecodeError, errnoCode, toError } from "../errors/evh-error.js";
-import { getCatalogue } from "../events/catalogue.js";
+import { type EventDecodeError, errnoCode, toError } from "../errors/evh-error.js";
 import { classifyEventFileName } from "../events/decode-event-file.js";
 import { rootLockPath } from "../execute/root-lock.js";
 import { HandlerStore } from "../handlers/handler-store.js";
@@ -13,23 +12,22 @@ import { Spool, type SpoolEntry } from "../spool/spool.js";
 import { currentUser } from "../system/system-users.js";
 import { ensureTrustedStateDir } from "../system/trusted-path.js";
 import { claim, isGone } from "./claim.js";
-import type { ClaimedEvent } from "./claimed-event.js";
+import { type ClaimedEvent, eventLocks } from "./claimed-event.js";
 import { CleanUp } from "./clean-up.js";
-import { decodeClaimed } from "./decode-claimed.js";
-import { DecodeQueue, type ToDecode } from "./decode-queue.js";
+import { DecodeQueue, type ToDecode, TRANSIENT_BACKOFF_MS } from "./decode-queue.js";
+import { decodeStep } from "./decode-step.js";
+import { Grace } from "./grace.js";
 import { acquireInstanceLock } from "./instance-lock.js";
 import { Intake } from "./intake.js";
 import * as logs from "./log-events.js";
-import { processEvent } from "./process-event.js";
 import { quarantine } from "./quarantine.js";
+import { runEvent } from "./run-event.js";
 import { makeRunner } from "./runner.js";
 import { Scheduler } from "./scheduler.js";
 import { watchHandlers } from "./watch-handlers.js";
 
 /** Claimed-and-decoded events kept ready beyond the running ones: enough to fill free slots at once. */
 const LOOKAHEAD_PER_SLOT = 4;
-/** Pause after a transient error (EMFILE, EIO) before the loop tries again. */
-const TRANSIENT_BACKOFF_MS = 1000;
 
 /**
  * The agent: one loop owns the concurrency slots; intake, handler reloads,
@@ -42,8 +40,7 @@ export class Agent {
   private readonly stopStarting = new AbortController();
   private stopping = false;
   private closing: Promise<void> | undefined;
-  private endGrace: (() => void) | undefined;
-  private hurried = false;
+  private readonly grace: Grace;
   private readonly scheduler: Scheduler<ClaimedEvent>;
   private readonly intake: Intake;
   private readonly queue = new DecodeQueue(() => this.wake());
@@ -67,6 +64,7 @@ export class Agent {
     // Every running handler listens on both signals: past 10 (concurrency > 10) Node warns of a leak.
     setMaxListeners(0, this.abort.signal, this.stopStarting.signal);
     this.scheduler = new Scheduler(config.concurrency, eventLocks);
+    this.grace = new Grace(config.graceMs);
     this.runner = makeRunner({
       rootLockFile: rootLockPath(config.varDir),
       spool,
@@ -183,10 +181,8 @@ export class Agent {
 
   /** Ends the grace period now (a second SIGTERM): running handlers are killed. */
   hurry(): Promise<void> {
-    this.hurried = true;
-    const closing = this.close();
-    this.endGrace?.();
-    return closing;
+    this.grace.end();
+    return this.close();
   }
 
   private async drain(): Promise<void> {
@@ -195,20 +191,12 @@ export class Agent {
       running: this.running.size,
       grace_ms: this.config.graceMs,
     });
-    let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<"timeout">((resolve) => {
-      this.endGrace = () => resolve("timeout");
-      timer = setTimeout(this.endGrace, this.hurried ? 0 : this.config.graceMs);
-    });
-    const drained = Promise.allSettled([...this.running]).then(() => "drained" as const);
-    if ((await Promise.race([drained, graceOver])) === "timeout") {
-      this.log.logger.warn("grace period over: killing running handlers");
-      this.abort.abort();
-      // A journal waiting for disk space would hold the events that wait on it for ever.
-      this.journal.abandon();
-      await drained;
-    }
-    clearTimeout(timer);
+    if ((await this.grace.wait(this.running)) === "drained") return;
+    this.log.logger.warn("grace period over: killing running handlers");
+    this.abort.abort();
+    // A journal waiting for disk space would hold the events that wait on it for ever.
+    this.journal.abandon();
+    await Promise.allSettled(this.running);
   }
 
   private wake(): void {
@@ -272,29 +260,16 @@ export class Agent {
     this.intake.release(entry.name);
   }
 
-  /** Reads one claimed file; an error with it (EIO, a full disk) delays that file only. */
-  private async decode(item: ToDecode): Promise<void> {
-    try {
-      this.scheduler.add(await decodeClaimed(this.spool, this.config.maxEventBytes, item));
-    } catch (error) {
-      if (errnoCode(error) === "ENOENT") return;
-      if (!(error instanceof EventDecodeError)) {
-        this.transient(`reading ${item.name} (trying it again later)`, toError(error));
-        this.queue.later({ ...item, second: false }, TRANSIENT_BACKOFF_MS);
-      } else if (!item.second && error.mayBeIncomplete) {
-        // A writer that skipped tmp/ may still be writing: look once more after the settle delay.
-        this.log.logger.debug(
-          `cannot parse ${item.name} yet: ${error.reason}; parsing it again in ${this.config.settleDelayMs} ms`,
-          { file: item.name, reason: error.reason },
-        );
-        this.queue.later({ ...item, second: true }, this.config.settleDelayMs);
-      } else {
-        await this.reject(item.name, "cur", error).catch((e: unknown) => {
-          this.transient(`reading ${item.name} (trying it again later)`, toError(e));
-          this.queue.later({ ...item, second: false }, TRANSIENT_BACKOFF_MS);
-        });
-      }
-    }
+  private decode(item: ToDecode): Promise<void> {
+    return decodeStep(item, {
+      spool: this.spool,
+      maxEventBytes: this.config.maxEventBytes,
+      settleDelayMs: this.config.settleDelayMs,
+      logger: this.log.logger,
+      queue: this.queue,
+      ready: (claimed) => this.scheduler.add(claimed),
+      reject: (name, error) => this.reject(name, "cur", error),
+    });
   }
 
   private async reject(
@@ -313,43 +288,20 @@ export class Agent {
 
   private dispatch(): void {
     for (const claimed of this.scheduler.take()) {
-      const run = this.runEvent(claimed).finally(() => {
+      const run = runEvent(claimed, {
+        keepDone: this.config.keepDone,
+        spool: this.spool,
+        journal: this.journal,
+        logger: this.log.logger,
+        queue: this.queue,
+        stopping: () => this.stopping,
+        run: this.runner,
+      }).finally(() => {
         this.scheduler.finish(claimed);
         this.running.delete(run);
         this.wake();
       });
       this.running.add(run);
-    }
-  }
-
-  private async runEvent(claimed: ClaimedEvent): Promise<void> {
-    const logger = this.log.logger;
-    try {
-      logs.warnAboutParams(logger, claimed, getCatalogue());
-      const result = await processEvent(claimed, {
-        keepDone: this.config.keepDone,
-        spool: this.spool,
-        journal: this.journal,
-        registry: claimed.registry,
-        stopping: () => this.stopping,
-        signal: this.abort.signal,
-        run: this.runner,
-        onAttempt: (c, record) => logs.logRun(logger, c, record),
-        onPlaced: (c, result) => logs.logPlacement(logger, c, result),
-      });
-      if (result.kind === "interrupted") {
-        logger.info("event left in cur/ for the next start", {
-          file: claimed.name,
-          event: claimed.event.event,
-        });
-      }
-    } catch (error) {
-      // The event stays in cur/ and the journal knows its progress: resume it after a pause.
-      this.transient(`processing ${claimed.name}`, toError(error));
-      // ENOENT on a placement: a spool folder was removed by hand; make it again.
-      if (errnoCode(error) === "ENOENT") await this.spool.ensure().catch(() => undefined);
-      const { name, registry } = claimed;
-      this.queue.later({ name, origin: "requeued", second: false, registry }, TRANSIENT_BACKOFF_MS);
     }
   }
 
@@ -360,14 +312,4 @@ export class Agent {
 
 function cleanUpFailed(log: AgentLogger, error: Error): void {
   logs.logTransient(log.logger, "releasing what the agent held after a failed start", error);
-}
-
-/**
- * What an event holds while it runs: its ordering key, and its producer id,
- * so that a second copy waits for the first and is then found to be a
- * duplicate instead of running alongside it.
- */
-function eventLocks(claimed: ClaimedEvent): readonly string[] {
-  const key = `key ${claimed.key}`;
-  return claimed.event.id === undefined ? [key] : [key, `id ${claimed.event.id}`];
 }

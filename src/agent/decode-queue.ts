@@ -1,6 +1,9 @@
 import type { Registry } from "../handlers/registry.js";
 import type { Origin } from "./plan-round.js";
 
+/** Pause after a transient error (EMFILE, EIO) before a file is tried again. */
+export const TRANSIENT_BACKOFF_MS = 1000;
+
 /** A claimed file in cur/ not decoded yet, with the handler set it will run with. */
 export interface ToDecode {
   readonly name: string;

@@ -19,8 +19,6 @@ export interface EventContext {
   readonly registry: Registry;
   /** True once the agent stops taking work: no further handler starts. */
   readonly stopping: () => boolean;
-  /** Aborted when the grace period is over: running handlers are killed. */
-  readonly signal: AbortSignal;
   /** Runs one handler with its retries; reports each attempt. */
   readonly run: (
     handler: Handler,
