@@ -1,5 +1,6 @@
 /** The public surface of the evh package: named exports only. */
-export type { Agent } from "./agent/agent.js";
+/** The agent itself; startAgent() is the documented way to start one. */
+export { Agent } from "./agent/agent.js";
 export { type StartAgentOptions, startAgent } from "./agent/start-agent.js";
 export type { EvhConfig } from "./config/config.js";
 export { resolveConfig } from "./config/resolve-config.js";
