@@ -1,50 +1,33 @@
 import { setMaxListeners } from "node:events";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import type { EvhConfig } from "../config/config.js";
-import { EntryRefusedError, EventDecodeError, errnoCode, toError } from "../errors/evh-error.js";
-import { getCatalogue } from "../events/catalogue.js";
-import { classifyEventFileName } from "../events/decode-event-file.js";
-import { currentUser } from "../execute/system-users.js";
+import { type EventDecodeError, errnoCode, toError } from "../errors/evh-error.js";
+import { rootLockPath } from "../execute/root-lock.js";
 import { HandlerStore } from "../handlers/handler-store.js";
-import type { Registry } from "../handlers/registry.js";
 import { count } from "../record/count-text.js";
 import { Journal } from "../record/journal.js";
 import type { AgentLogger } from "../record/logger.js";
 import { Redactor } from "../record/redact.js";
+import { RunningBoard } from "../record/running-file.js";
 import { Spool, type SpoolEntry } from "../spool/spool.js";
+import { currentUser } from "../system/system-users.js";
 import { ensureTrustedStateDir } from "../system/trusted-path.js";
-import type { ClaimedEvent } from "./claimed-event.js";
-import { decodeClaimed } from "./decode-claimed.js";
+import { claim, isGone } from "./claim.js";
+import { type ClaimedEvent, eventLocks } from "./claimed-event.js";
+import { CleanUp } from "./clean-up.js";
+import { DecodeQueue, type ToDecode, TRANSIENT_BACKOFF_MS } from "./decode-queue.js";
+import { decodeStep } from "./decode-step.js";
+import { Grace } from "./grace.js";
 import { acquireInstanceLock } from "./instance-lock.js";
 import { Intake } from "./intake.js";
-import { logJournal, logPlacement, logRun, warnAboutParams } from "./log-events.js";
-import type { Origin } from "./plan-round.js";
-import { processEvent } from "./process-event.js";
-import { nameNotUtf8, quarantine } from "./quarantine.js";
+import * as logs from "./log-events.js";
+import { quarantine } from "./quarantine.js";
+import { runEvent } from "./run-event.js";
 import { makeRunner } from "./runner.js";
 import { Scheduler } from "./scheduler.js";
 import { watchHandlers } from "./watch-handlers.js";
 
 /** Claimed-and-decoded events kept ready beyond the running ones: enough to fill free slots at once. */
 const LOOKAHEAD_PER_SLOT = 4;
-/** How the log tells a load at start, a reload after an edit and one asked for with SIGHUP apart. */
-const RELOAD_CAUSE = {
-  start: "loaded",
-  change: "reloaded after a change in handlers.d",
-  signal: "reloaded on SIGHUP",
-} as const;
-/** Pause after a transient error (EMFILE, EIO) before the loop tries again. */
-const TRANSIENT_BACKOFF_MS = 1000;
-
-/** A claimed file in cur/ not decoded yet, with the handler set it will run with. */
-interface ToDecode {
-  readonly name: string;
-  readonly origin: Origin;
-  /** Its second parse, after the settle delay. */
-  readonly second: boolean;
-  readonly registry: Registry;
-}
 
 /**
  * The agent: one loop owns the concurrency slots; intake, handler reloads,
@@ -57,11 +40,10 @@ export class Agent {
   private readonly stopStarting = new AbortController();
   private stopping = false;
   private closing: Promise<void> | undefined;
+  private readonly grace: Grace;
   private readonly scheduler: Scheduler<ClaimedEvent>;
   private readonly intake: Intake;
-  /** Names in cur/ waiting to be decoded; resumed ones first. */
-  private readonly toDecode: ToDecode[] = [];
-  private readonly settling = new Map<string, NodeJS.Timeout>();
+  private readonly queue = new DecodeQueue(() => this.wake());
   private readonly running = new Set<Promise<void>>();
   private wakeUp: (() => void) | undefined;
   private woken = false;
@@ -75,13 +57,17 @@ export class Agent {
     private readonly spool: Spool,
     private readonly journal: Journal,
     private readonly handlers: HandlerStore,
-    private readonly releaseLock: () => Promise<void>,
+    private readonly cleanUp: CleanUp,
+    /** The log was opened for this agent (startAgent): close() closes it last. */
+    private readonly closeLog = false,
   ) {
     // Every running handler listens on both signals: past 10 (concurrency > 10) Node warns of a leak.
     setMaxListeners(0, this.abort.signal, this.stopStarting.signal);
     this.scheduler = new Scheduler(config.concurrency, eventLocks);
+    this.grace = new Grace(config.graceMs);
     this.runner = makeRunner({
-      config,
+      rootLockFile: rootLockPath(config.varDir),
+      board: RunningBoard.inVarDir(config.varDir),
       spool,
       redactor: new Redactor(config.redact),
       signal: this.abort.signal,
@@ -95,9 +81,13 @@ export class Agent {
   }
 
   /** Takes the instance lock, prepares the spool, loads handlers, resumes cur/ and starts the loop. */
-  static async start(config: EvhConfig, log: AgentLogger): Promise<Agent> {
-    const releaseLock = await acquireInstanceLock(config.spoolDir);
-    let agent: Agent | undefined;
+  static async start(
+    config: EvhConfig,
+    log: AgentLogger,
+    options: { closeLog?: boolean } = {},
+  ): Promise<Agent> {
+    const cleanUp = new CleanUp();
+    cleanUp.defer(await acquireInstanceLock(config.spoolDir));
     try {
       // Checked again here for callers of the API: the journal goes there.
       ensureTrustedStateDir(config.varDir);
@@ -111,32 +101,32 @@ export class Agent {
       const journal = await Journal.open(config.varDir, {
         dedupeWindowMs: config.dedupeWindowMs,
         exists: (name) => present.has(name),
-        report: logJournal(log.logger),
+        report: logs.logJournal(log.logger),
       });
+      cleanUp.defer(() => journal.close());
       const handlers = new HandlerStore(config.handlersDir, currentUser(), {
         baseDir: config.root,
         redactFragments: config.redact,
       });
-      const started = new Agent(config, log, spool, journal, handlers, releaseLock);
-      agent = started;
+      const agent = new Agent(config, log, spool, journal, handlers, cleanUp, options.closeLog);
+      // Timers and watchers left running would keep the process alive after an error.
+      cleanUp.defer(() => agent.intake.stop());
+      cleanUp.defer(() => agent.queue.close());
       // Watch first, then load: an edit lands either in the first load or in a reload.
       agent.stopWatchingHandlers = await watchHandlers(config.handlersDir, () =>
-        started.reload("change"),
+        agent.reload("change"),
       );
+      cleanUp.defer(agent.stopWatchingHandlers);
       agent.reload("start");
       // Resumed events run with the handlers current when they are resumed (SPEC §3).
-      for (const entry of await spool.events("cur")) {
-        agent.toDecode.push({
-          name: entry.name,
-          origin: "cur",
-          second: false,
-          registry: handlers.current(),
-        });
+      const registry = handlers.current();
+      for (const { name } of await spool.events("cur")) {
+        agent.queue.push({ name, origin: "cur", second: false, registry });
       }
       await agent.intake.start(config.rescanIntervalMs);
       await agent.intake.scan();
       // Counted before the loop starts: its first pass takes them off the list at once.
-      const resumed = agent.toDecode.length;
+      const resumed = agent.queue.length;
       agent.loopDone = agent.loop();
       log.logger.info(
         `agent ready: root ${config.root}, ${count(handlers.current().all().length, "handler")}, ` +
@@ -144,25 +134,15 @@ export class Agent {
       );
       return agent;
     } catch (error) {
-      // Timers and watchers already started would keep the process alive after the error.
-      await agent?.intake.stop();
-      await agent?.stopWatchingHandlers?.();
-      await agent?.journal.close();
-      await releaseLock();
+      await cleanUp.run().catch((e) => cleanUpFailed(log, toError(e)));
+      if (options.closeLog) await log.close();
       throw error;
     }
   }
 
   /** Reloads handlers.d/ (on change and SIGHUP); running events keep the set they were claimed with. */
-  reload(why: "start" | "change" | "signal"): void {
-    const report = this.handlers.reload();
-    for (const d of report.diagnostics) {
-      const line = `${path.relative(this.config.root, d.file) || d.file}:${d.line}: ${d.message}`;
-      this.log.logger.log(d.severity === "error" ? "error" : "warn", line, { file: d.file });
-    }
-    const kept = report.keptLastGood.map((f) => path.relative(this.config.root, f) || f);
-    const keptText = kept.length > 0 ? `; last good version kept for ${kept.join(", ")}` : "";
-    this.log.logger.info(`handlers ${RELOAD_CAUSE[why]}: ${report.handlers} active${keptText}`);
+  reload(why: logs.ReloadCause): void {
+    logs.logReload(this.log.logger, this.config.root, why, this.handlers.reload());
   }
 
   /** Reopens the log file (logrotate) and reloads handlers. */
@@ -175,39 +155,48 @@ export class Agent {
    * Two-phase, idempotent shutdown (SPEC §5): stop taking events and starting
    * handlers, let running ones finish within the grace period, then kill
    * them. Events not finished stay in cur/ and resume at the next start.
+   * What the agent holds is released in reverse order whatever fails.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.stopping = true;
-      this.stopStarting.abort();
-      this.wake();
-      for (const timer of this.settling.values()) clearTimeout(timer);
-      await Promise.all([this.intake.stop(), this.stopWatchingHandlers?.()]);
-      if (this.running.size > 0) {
-        this.log.logger.info("stopping: waiting for running handlers", {
-          running: this.running.size,
-          grace_ms: this.config.graceMs,
-        });
-        let timer: NodeJS.Timeout | undefined;
-        const graceOver = new Promise<"timeout">((resolve) => {
-          timer = setTimeout(() => resolve("timeout"), this.config.graceMs);
-        });
-        const drained = Promise.allSettled([...this.running]).then(() => "drained" as const);
-        if ((await Promise.race([drained, graceOver])) === "timeout") {
-          this.log.logger.warn("grace period over: killing running handlers");
-          this.abort.abort();
-          // A journal waiting for disk space would hold the events that wait on it for ever.
-          this.journal.abandon();
-          await drained;
+      try {
+        this.stopping = true;
+        this.stopStarting.abort();
+        this.wake();
+        this.queue.close();
+        await Promise.all([this.intake.stop(), this.stopWatchingHandlers?.()]);
+        await this.drain();
+        await this.loopDone;
+      } finally {
+        try {
+          await this.cleanUp.run();
+          this.log.logger.info("agent stopped");
+        } finally {
+          if (this.closeLog) await this.log.close();
         }
-        clearTimeout(timer);
       }
-      await this.loopDone;
-      await this.journal.close();
-      await this.releaseLock();
-      this.log.logger.info("agent stopped");
     })();
     return this.closing;
+  }
+
+  /** Ends the grace period now (a second SIGTERM): running handlers are killed. */
+  hurry(): Promise<void> {
+    this.grace.end();
+    return this.close();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running.size === 0) return;
+    this.log.logger.info("stopping: waiting for running handlers", {
+      running: this.running.size,
+      grace_ms: this.config.graceMs,
+    });
+    if ((await this.grace.wait(this.running)) === "drained") return;
+    this.log.logger.warn("grace period over: killing running handlers");
+    this.abort.abort();
+    // A journal waiting for disk space would hold the events that wait on it for ever.
+    this.journal.abandon();
+    await Promise.allSettled(this.running);
   }
 
   private wake(): void {
@@ -240,7 +229,7 @@ export class Agent {
   private async fill(): Promise<void> {
     const want = this.config.concurrency * LOOKAHEAD_PER_SLOT;
     while (!this.stopping && this.scheduler.queued < want) {
-      const next = this.toDecode.shift();
+      const next = this.queue.shift();
       if (next) {
         await this.decode(next);
         continue;
@@ -254,36 +243,12 @@ export class Agent {
   /** new/ → cur/, or straight to failed/ for what cannot be an event. */
   private async claim(entry: SpoolEntry): Promise<void> {
     try {
-      if (entry.raw) {
-        await this.reject(entry.name, "new", nameNotUtf8(entry.raw), entry.raw);
-      } else if (entry.kind !== "file" && entry.kind !== "hard link") {
-        await this.reject(
-          entry.name,
-          "new",
-          new EntryRefusedError(`not a regular file: ${entry.kind}`),
-        );
-      } else if (classifyEventFileName(entry.name) === "unsupported") {
-        await this.reject(
-          entry.name,
-          "new",
-          new EventDecodeError("unsupported file type", "event files end in .json, .yaml or .yml"),
-        );
-      } else {
-        // A hard-linked file is claimed, never read: Maildir's link(tmp/x, new/x) then
-        // unlink(tmp/x) delivery has two links for a moment, so the read in cur/ refuses it
-        // only if it still has two after the settle delay (readEventBytes).
-        const name = await this.spool.move(entry.name, "new", "cur");
-        // The handler set is fixed here, when the event is claimed, whenever it runs.
-        this.toDecode.push({
-          name,
-          origin: "new",
-          second: false,
-          registry: this.handlers.current(),
-        });
-      }
+      // The handler set is fixed here, when the event is claimed, whenever it runs.
+      const claimed = await claim(this.spool, entry, () => this.handlers.current());
+      if ("toDecode" in claimed) this.queue.push(claimed.toDecode);
+      if ("reject" in claimed) await this.reject(entry.name, "new", claimed.reject, claimed.raw);
     } catch (error) {
-      const gone = errnoCode(error) === "ENOENT" && !existsSync(this.spool.path("new", entry.name));
-      if (!gone) {
+      if (!isGone(this.spool, entry.name, error)) {
         // This entry only is tried again later: the others go on meanwhile (SPEC §2).
         const delay = this.intake.retryLater(entry);
         this.transient(`claiming ${entry.name} (trying it again in ${delay} ms)`, toError(error));
@@ -291,46 +256,20 @@ export class Agent {
         if (errnoCode(error) === "ENOENT") await this.spool.ensure().catch(() => undefined);
         return;
       }
-      // taken or removed meanwhile: nothing to do
     }
     this.intake.release(entry.name);
   }
 
-  /** Reads one claimed file; an error with it (EIO, a full disk) delays that file only. */
-  private async decode(item: ToDecode): Promise<void> {
-    try {
-      await this.decodeOrReject(item);
-    } catch (error) {
-      this.transient(`reading ${item.name} (trying it again later)`, toError(error));
-      this.later(item.name, { ...item, second: false });
-    }
-  }
-
-  private async decodeOrReject(item: ToDecode): Promise<void> {
-    let claimed: ClaimedEvent;
-    try {
-      claimed = await decodeClaimed(this.spool, this.config, item);
-    } catch (error) {
-      if (errnoCode(error) === "ENOENT") return;
-      if (!(error instanceof EventDecodeError)) throw error;
-      if (!item.second && !(error instanceof EntryRefusedError)) {
-        // A writer that skipped tmp/ may still be writing: look once more after the settle delay.
-        this.log.logger.debug(
-          `cannot parse ${item.name} yet: ${error.reason}; parsing it again in ${this.config.settleDelayMs} ms`,
-          { file: item.name, reason: error.reason },
-        );
-        const timer = setTimeout(() => {
-          this.settling.delete(item.name);
-          this.toDecode.push({ ...item, second: true });
-          this.wake();
-        }, this.config.settleDelayMs);
-        this.settling.set(item.name, timer);
-        return;
-      }
-      await this.reject(item.name, "cur", error);
-      return;
-    }
-    this.scheduler.add(claimed);
+  private decode(item: ToDecode): Promise<void> {
+    return decodeStep(item, {
+      spool: this.spool,
+      maxEventBytes: this.config.maxEventBytes,
+      settleDelayMs: this.config.settleDelayMs,
+      logger: this.log.logger,
+      queue: this.queue,
+      ready: (claimed) => this.scheduler.add(claimed),
+      reject: (name, error) => this.reject(name, "cur", error),
+    });
   }
 
   private async reject(
@@ -339,28 +278,25 @@ export class Agent {
     error: EventDecodeError,
     raw?: Buffer,
   ): Promise<void> {
-    const result = await quarantine(this.spool, name, from, error, raw);
-    const detail = error.detail ? `: ${error.detail}` : "";
-    if ("gone" in result) return; // taken or removed meanwhile: nothing to report
-    if ("placed" in result) {
-      this.log.logger.warn(`quarantined ${name}: ${error.reason}${detail}`, {
-        file: result.placed,
-        reason: error.reason,
-      });
-    } else {
-      this.log.logger.error(
-        `removed ${name} (could not move it to failed/: ${result.because}): ${error.reason}`,
-        {
-          file: name,
-          reason: error.reason,
-        },
-      );
-    }
+    logs.logRejection(
+      this.log.logger,
+      name,
+      error,
+      await quarantine(this.spool, name, from, error, raw),
+    );
   }
 
   private dispatch(): void {
     for (const claimed of this.scheduler.take()) {
-      const run = this.runEvent(claimed).finally(() => {
+      const run = runEvent(claimed, {
+        keepDone: this.config.keepDone,
+        spool: this.spool,
+        journal: this.journal,
+        logger: this.log.logger,
+        queue: this.queue,
+        stopping: () => this.stopping,
+        run: this.runner,
+      }).finally(() => {
         this.scheduler.finish(claimed);
         this.running.delete(run);
         this.wake();
@@ -369,59 +305,11 @@ export class Agent {
     }
   }
 
-  private async runEvent(claimed: ClaimedEvent): Promise<void> {
-    try {
-      warnAboutParams(this.log.logger, claimed, getCatalogue());
-      const result = await processEvent(claimed, {
-        config: this.config,
-        spool: this.spool,
-        journal: this.journal,
-        registry: claimed.registry,
-        stopping: () => this.stopping,
-        signal: this.abort.signal,
-        run: this.runner,
-        onAttempt: (c, record) => logRun(this.log.logger, c, record),
-        onPlaced: (c, result) => logPlacement(this.log.logger, c, result),
-      });
-      if (result.kind === "interrupted") {
-        this.log.logger.info("event left in cur/ for the next start", {
-          file: claimed.name,
-          event: claimed.event.event,
-        });
-      }
-    } catch (error) {
-      // The event stays in cur/ and the journal knows its progress: resume it after a pause.
-      this.transient(`processing ${claimed.name}`, toError(error));
-      // ENOENT on a placement: a spool folder was removed by hand; make it again.
-      if (errnoCode(error) === "ENOENT") await this.spool.ensure().catch(() => undefined);
-      const { name, registry } = claimed;
-      this.later(name, { name, origin: "requeued", second: false, registry });
-    }
-  }
-
-  /** Decodes `item` again after the transient-error pause, behind the others. */
-  private later(name: string, item: ToDecode): void {
-    const timer = setTimeout(() => {
-      this.settling.delete(name);
-      this.toDecode.push(item);
-      this.wake();
-    }, TRANSIENT_BACKOFF_MS);
-    this.settling.set(name, timer);
-  }
-
   private transient(what: string, error: Error): void {
-    this.log.logger.error(`error ${what}: ${error.message}`, {
-      reason: errnoCode(error) ?? error.name,
-    });
+    logs.logTransient(this.log.logger, what, error);
   }
 }
 
-/**
- * What an event holds while it runs: its ordering key, and its producer id,
- * so that a second copy waits for the first and is then found to be a
- * duplicate instead of running alongside it.
- */
-function eventLocks(claimed: ClaimedEvent): readonly string[] {
-  const key = `key ${claimed.key}`;
-  return claimed.event.id === undefined ? [key] : [key, `id ${claimed.event.id}`];
+function cleanUpFailed(log: AgentLogger, error: Error): void {
+  logs.logTransient(log.logger, "releasing what the agent held after a failed start", error);
 }

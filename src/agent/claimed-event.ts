@@ -20,3 +20,13 @@ export interface ClaimedEvent {
   /** The handler set current when it was claimed (or resumed): reloads after that do not change it. */
   readonly registry: Registry;
 }
+
+/**
+ * What an event holds while it runs (the scheduler's locks): its ordering
+ * key, and its producer id, so that a second copy waits for the first and is
+ * then found to be a duplicate instead of running alongside it.
+ */
+export function eventLocks(claimed: ClaimedEvent): readonly string[] {
+  const key = `key ${claimed.key}`;
+  return claimed.event.id === undefined ? [key] : [key, `id ${claimed.event.id}`];
+}

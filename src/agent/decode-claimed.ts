@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { EvhConfig } from "../config/config.js";
 import { getCatalogue } from "../events/catalogue.js";
 import { decodeEventFile } from "../events/decode-event-file.js";
 import { asciiForms } from "../events/idn.js";
@@ -10,11 +9,11 @@ import type { ClaimedEvent } from "./claimed-event.js";
 /** Reads and decodes an event already in cur/. Throws EventDecodeError for a bad file. */
 export async function decodeClaimed(
   spool: Spool,
-  config: EvhConfig,
+  maxEventBytes: number,
   { name, origin, registry }: Pick<ClaimedEvent, "name" | "origin" | "registry">,
 ): Promise<ClaimedEvent> {
-  const { bytes, mtime } = await readEventBytes(spool.path("cur", name), config.maxEventBytes);
-  const event = decodeEventFile(bytes, { fileName: name, mtime, maxBytes: config.maxEventBytes });
+  const { bytes, mtime } = await readEventBytes(spool.path("cur", name), maxEventBytes);
+  const event = decodeEventFile(bytes, { fileName: name, mtime, maxBytes: maxEventBytes });
   const sha = createHash("sha256").update(bytes).digest("hex").slice(0, 32);
   const catalogue = getCatalogue();
   const idn = asciiForms(event.params, catalogue.find(event.event));

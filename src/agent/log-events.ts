@@ -1,17 +1,72 @@
+import path from "node:path";
 import type { Logger } from "winston";
-import { errnoCode } from "../errors/evh-error.js";
+import { type EventDecodeError, errnoCode } from "../errors/evh-error.js";
 import type { Catalogue } from "../events/catalogue.js";
-import { isCanceled, type RunRecord } from "../execute/outcome.js";
+import type { ReloadReport } from "../handlers/handler-store.js";
 import type { JournalReport } from "../record/journal.js";
+import type { RunRecord } from "../record/outcome.js";
 import type { ClaimedEvent } from "./claimed-event.js";
 import type { EventResult } from "./process-event.js";
+import type { Quarantined } from "./quarantine.js";
+
+/** How the log tells a load at start, a reload after an edit and one asked for with SIGHUP apart. */
+const RELOAD_CAUSE = {
+  start: "loaded",
+  change: "reloaded after a change in handlers.d",
+  signal: "reloaded on SIGHUP",
+} as const;
+
+export type ReloadCause = keyof typeof RELOAD_CAUSE;
+
+/** A (re)load of handlers.d/: each diagnostic with its file and line, then one summary line. */
+export function logReload(
+  logger: Logger,
+  root: string,
+  why: ReloadCause,
+  report: ReloadReport,
+): void {
+  for (const d of report.diagnostics) {
+    const line = `${path.relative(root, d.file) || d.file}:${d.line}: ${d.message}`;
+    logger.log(d.severity === "error" ? "error" : "warn", line, { file: d.file });
+  }
+  const kept = report.keptLastGood.map((f) => path.relative(root, f) || f);
+  const keptText = kept.length > 0 ? `; last good version kept for ${kept.join(", ")}` : "";
+  logger.info(`handlers ${RELOAD_CAUSE[why]}: ${report.handlers} active${keptText}`);
+}
+
+/** A file that cannot be an event, placed in failed/ (or removed when it could not be moved). */
+export function logRejection(
+  logger: Logger,
+  name: string,
+  error: EventDecodeError,
+  result: Quarantined,
+): void {
+  if ("gone" in result) return; // taken or removed meanwhile: nothing to report
+  if ("placed" in result) {
+    const detail = error.detail ? `: ${error.detail}` : "";
+    logger.warn(`quarantined ${name}: ${error.reason}${detail}`, {
+      file: result.placed,
+      reason: error.reason,
+    });
+  } else {
+    logger.error(
+      `removed ${name} (could not move it to failed/: ${result.because}): ${error.reason}`,
+      { file: name, reason: error.reason },
+    );
+  }
+}
+
+/** A transient error (EMFILE, EIO, a full disk): one line, and the agent goes on. */
+export function logTransient(logger: Logger, what: string, error: Error): void {
+  logger.error(`error ${what}: ${error.message}`, { reason: errnoCode(error) ?? error.name });
+}
 
 /** The run record of SPEC §8: one log line per handler attempt. Output is already redacted. */
 export function logRun(logger: Logger, claimed: ClaimedEvent, r: RunRecord): void {
   const level = r.outcome === "ok" ? "info" : "warn";
   const why = r.error ? `: ${r.error}` : "";
   // Killed by the agent's own shutdown: not the handler's failure, and not its outcome.
-  const message = isCanceled(r)
+  const message = r.canceled
     ? `handler ${r.handler} stopped by the shutdown; it runs again at the next start`
     : `handler ${r.handler} ${r.outcome}${why}`;
   logger.log(level, message, {

@@ -1,5 +1,5 @@
-import { type HandlerOutcome, isFailure } from "../execute/outcome.js";
 import type { EventProgress } from "../record/journal-state.js";
+import { type HandlerOutcome, isFailure } from "../record/outcome.js";
 
 /** What this round of an event runs, given the journal's progress (SPEC §5). */
 export type Round =

@@ -1,10 +1,9 @@
 import { lstatSync } from "node:fs";
-import type { EvhConfig } from "../config/config.js";
-import type { HandlerOutcome, RunRecord } from "../execute/outcome.js";
-import { isFailure } from "../execute/outcome.js";
 import type { Handler } from "../handlers/handler.js";
 import type { Registry } from "../handlers/registry.js";
 import type { Journal } from "../record/journal.js";
+import { type HandlerOutcome, isFailure, type RunRecord, skipped } from "../record/outcome.js";
+import { toStoredOutcome } from "../record/stored-outcome.js";
 import { placeFailed } from "../spool/place-failed.js";
 import { type SidecarOutcome, stderrTail } from "../spool/sidecar.js";
 import type { Spool } from "../spool/spool.js";
@@ -13,15 +12,14 @@ import { planRound } from "./plan-round.js";
 
 /** What one event needs from the agent. */
 export interface EventContext {
-  readonly config: EvhConfig;
+  /** Whether a done event is kept in done/ (evh.yaml keep_done) rather than removed. */
+  readonly keepDone: boolean;
   readonly spool: Spool;
   readonly journal: Journal;
   /** The handler set current when the event was claimed. */
   readonly registry: Registry;
   /** True once the agent stops taking work: no further handler starts. */
   readonly stopping: () => boolean;
-  /** Aborted when the grace period is over: running handlers are killed. */
-  readonly signal: AbortSignal;
   /** Runs one handler with its retries; reports each attempt. */
   readonly run: (
     handler: Handler,
@@ -89,13 +87,7 @@ export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Pr
       continue;
     }
     if (!when) {
-      outcomes.push({
-        handler: id,
-        outcome: "skipped",
-        exit_code: null,
-        signal: null,
-        attempts: 0,
-      });
+      outcomes.push(skipped(id));
       continue;
     }
     await journalRun();
@@ -104,10 +96,8 @@ export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Pr
       stderrs.set(id, record.stderr);
       ctx.onAttempt(claimed, record);
     });
-    // Killed by the shutdown, or its retries cut short by it: not an outcome; the handler
-    // runs again at the next start.
-    if (ctx.signal.aborted && outcome.outcome !== "ok") return { kind: "interrupted" };
-    if (ctx.stopping() && retriesLeft(handler, outcome)) return { kind: "interrupted" };
+    // Not an outcome: the handler runs again at the next start.
+    if (outcome.interrupted) return { kind: "interrupted" };
     unjournaled = outcome;
     outcomes.push(outcome);
   }
@@ -130,11 +120,6 @@ async function followRename(claimed: ClaimedEvent, ctx: EventContext): Promise<v
   if (from !== undefined) await journal.rename(from, claimed.sha, claimed.name);
 }
 
-/** A failure with attempts to spare: the retry loop ended early, so this is not the final word. */
-function retriesLeft(handler: Handler, outcome: HandlerOutcome): boolean {
-  return isFailure(outcome.outcome) && outcome.attempts < 1 + handler.retry.attempts;
-}
-
 async function place(
   claimed: ClaimedEvent,
   outcomes: HandlerOutcome[],
@@ -142,12 +127,12 @@ async function place(
   ctx: EventContext,
   lastRun?: HandlerOutcome,
 ): Promise<EventResult> {
-  const { journal, spool, config } = ctx;
+  const { journal, spool } = ctx;
   const { name, sha } = claimed;
   const failures = outcomes.filter((o) => isFailure(o.outcome));
   if (failures.length === 0) {
     await journal.end(name, sha, "ok", claimed.event.id, lastRun);
-    if (config.keepDone) await spool.move(claimed.name, "cur", "done");
+    if (ctx.keepDone) await spool.move(claimed.name, "cur", "done");
     else await spool.remove("cur", claimed.name);
     journal.forget(name, sha);
     // A resumed event may have been killed between its sidecar and its move to failed/.
@@ -190,7 +175,8 @@ async function placeInFailed(
 
 /** A sidecar line: a failure's stderr tail, "" for the others (and for runs of an earlier round). */
 function withStderr(o: HandlerOutcome, stderrs: ReadonlyMap<string, string>): SidecarOutcome {
-  return { ...o, stderr: isFailure(o.outcome) ? stderrTail(stderrs.get(o.handler) ?? "") : "" };
+  const stderr = isFailure(o.outcome) ? stderrTail(stderrs.get(o.handler) ?? "") : "";
+  return { ...toStoredOutcome(o), stderr };
 }
 
 /** `handler crm-sync failed: exit 3` (and how many others failed). */
@@ -205,8 +191,8 @@ function describe(o: HandlerOutcome): string {
   if (o.outcome === "timeout") return `handler ${o.handler} timed out${attempts}`;
   const how = o.signal
     ? `killed by ${o.signal}`
-    : o.exit_code !== null
-      ? `exit ${o.exit_code}`
+    : o.exitCode !== null
+      ? `exit ${o.exitCode}`
       : (o.error ?? "could not start");
   return `handler ${o.handler} failed: ${how}${attempts}`;
 }

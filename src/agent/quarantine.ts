@@ -4,6 +4,12 @@ import { placeFailed } from "../spool/place-failed.js";
 import type { Spool } from "../spool/spool.js";
 import type { SpoolState } from "../spool/spool-states.js";
 
+/** Where a refused file went: failed/, nowhere (removed), or it was gone already. */
+export type Quarantined =
+  | { placed: string; sidecar: boolean }
+  | { removed: true; because: string }
+  | { gone: true };
+
 /**
  * Moves a file that cannot be an event into failed/ with a sidecar saying
  * why (SPEC §2), by `placeFailed`. A file that cannot be moved is removed,
@@ -19,9 +25,7 @@ export async function quarantine(
   from: Extract<SpoolState, "new" | "cur">,
   error: Pick<EventDecodeError, "reason" | "detail">,
   raw?: Buffer,
-): Promise<
-  { placed: string; sidecar: boolean } | { removed: true; because: string } | { gone: true }
-> {
+): Promise<Quarantined> {
   const target = await spool.freeName("failed", name);
   try {
     const { sidecar } = await placeFailed(spool, raw ?? name, from, target, {

@@ -1,13 +1,11 @@
-import type { EvhConfig } from "../config/config.js";
-import type { HandlerOutcome, RunRecord } from "../execute/outcome.js";
 import { runWithRetry } from "../execute/run-with-retry.js";
-import { currentUser } from "../execute/system-users.js";
 import type { Handler } from "../handlers/handler.js";
+import type { HandlerOutcome, RunRecord } from "../record/outcome.js";
 import type { Redactor } from "../record/redact.js";
-import { RunningBoard } from "../record/running-file.js";
+import type { RunningBoard } from "../record/running-file.js";
 import type { Spool } from "../spool/spool.js";
+import { currentUser } from "../system/system-users.js";
 import type { ClaimedEvent } from "./claimed-event.js";
-import { rootLockPath } from "./root-lock-path.js";
 
 /**
  * Binds the executor to this agent: its user, root lock, redaction, and its
@@ -15,22 +13,22 @@ import { rootLockPath } from "./root-lock-path.js";
  * grace period is over: running handlers are killed).
  */
 export function makeRunner(deps: {
-  config: EvhConfig;
+  /** `var/root.event_handler.lock` (rootLockPath). */
+  rootLockFile: string;
+  /** What `evh status` shows as running: one small file write when a handler starts and ends. */
+  board: RunningBoard;
   spool: Spool;
   redactor: Redactor;
   signal: AbortSignal;
   stop: AbortSignal;
 }) {
   const agentUser = currentUser();
-  const lockFile = rootLockPath(deps.config.varDir);
-  // What `evh status` shows as running: one small file write when a handler starts and ends.
-  const board = RunningBoard.inVarDir(deps.config.varDir);
   return async (
     handler: Handler,
     claimed: ClaimedEvent,
     onAttempt: (r: RunRecord) => void,
   ): Promise<HandlerOutcome> => {
-    const end = board.start(claimed.name, handler.id);
+    const end = deps.board.start(claimed.name, handler.id);
     try {
       return await runWithRetry(
         handler,
@@ -38,7 +36,7 @@ export function makeRunner(deps: {
         {
           eventFile: deps.spool.path("cur", claimed.name),
           agentUser,
-          rootLockFile: lockFile,
+          rootLockFile: deps.rootLockFile,
           extraVars: claimed.asciiVars,
           redactor: deps.redactor,
           signal: deps.signal,

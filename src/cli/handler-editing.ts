@@ -2,11 +2,11 @@ import { existsSync, readFileSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import type { EvhConfig } from "../config/config.js";
 import { DuplicateHandlerError, errnoCode, HandlerNotFoundError } from "../errors/evh-error.js";
-import type { SystemUser } from "../execute/system-users.js";
-import { didYouMean, hint } from "../handlers/did-you-mean.js";
+import { didYouMean, hint } from "../events/did-you-mean.js";
 import type { Handler } from "../handlers/handler.js";
 import { createLoadContext } from "../handlers/load-context.js";
 import { removeHandlerFile, writeHandlerFile } from "../handlers/write-handler-file.js";
+import type { SystemUser } from "../system/system-users.js";
 import { CommandError } from "./cli-error.js";
 import {
   checkHandlerText,

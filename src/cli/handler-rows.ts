@@ -1,6 +1,6 @@
 import { rootLockRefusal } from "../execute/root-lock.js";
-import type { SystemUser } from "../execute/system-users.js";
 import type { Handler } from "../handlers/handler.js";
+import type { SystemUser } from "../system/system-users.js";
 import type { LoadedHandlers } from "./loaded-handlers.js";
 import { displayPath, formatTable } from "./output.js";
 

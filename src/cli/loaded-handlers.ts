@@ -1,9 +1,9 @@
-import { rootLockPath } from "../agent/root-lock-path.js";
 import type { EvhConfig } from "../config/config.js";
-import { currentUser, type SystemUser } from "../execute/system-users.js";
+import { rootLockPath } from "../execute/root-lock.js";
 import { HandlerStore, type ReloadReport } from "../handlers/handler-store.js";
 import type { FileState } from "../handlers/load-handlers.js";
 import type { Registry } from "../handlers/registry.js";
+import { currentUser, type SystemUser } from "../system/system-users.js";
 
 /** handlers.d/ as the agent would load it right now. */
 export interface LoadedHandlers {

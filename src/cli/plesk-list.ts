@@ -1,6 +1,6 @@
 import { getCatalogue } from "../events/catalogue.js";
-import { currentUser, listSystemUsers } from "../execute/system-users.js";
 import type { Handler } from "../handlers/handler.js";
+import { currentUser, listSystemUsers } from "../system/system-users.js";
 import type { LoadedHandlers } from "./loaded-handlers.js";
 import { numberOf, type PleskIds } from "./plesk-ids.js";
 import { show } from "./test-output.js";

@@ -1,5 +1,5 @@
 import { UsageError } from "../errors/evh-error.js";
-import { didYouMean, hint } from "../handlers/did-you-mean.js";
+import { didYouMean, hint } from "../events/did-you-mean.js";
 import { type FlagName, type HandlerFields, priorityFlag } from "./handler-text.js";
 import { translatePleskCommand } from "./plesk-command.js";
 

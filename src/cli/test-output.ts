@@ -1,6 +1,6 @@
 import { formatDuration } from "../config/duration.js";
-import type { RunRecord } from "../execute/outcome.js";
 import { count } from "../record/count-text.js";
+import type { RunRecord } from "../record/outcome.js";
 import { displayPath } from "./output.js";
 import type { PlannedHandler } from "./test-plan.js";
 

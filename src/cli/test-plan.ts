@@ -3,12 +3,12 @@ import type { EvhEvent } from "../events/event.js";
 import { buildInvocation, type Invocation } from "../execute/build-invocation.js";
 import { paramsBaseDirShown } from "../execute/params-base-dir.js";
 import { rootLockRefusal } from "../execute/root-lock.js";
-import type { SystemUser } from "../execute/system-users.js";
 import { resolveWorkingDir } from "../execute/working-dir.js";
 import { compileGlob } from "../handlers/glob.js";
 import type { Handler } from "../handlers/handler.js";
 import { Registry } from "../handlers/registry.js";
 import { Redactor } from "../record/redact.js";
+import type { SystemUser } from "../system/system-users.js";
 import type { LoadedHandlers } from "./loaded-handlers.js";
 
 /** What the agent would do with a matching handler. */

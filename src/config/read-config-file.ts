@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isMap, isScalar, LineCounter, type Node, parseDocument, type YAMLMap } from "yaml";
 import { ConfigError } from "../errors/evh-error.js";
-import { closestMatch } from "../events/edit-distance.js";
+import { closestMatch } from "../events/did-you-mean.js";
 import { lookupGroup, type SystemGroup } from "../system/system-groups.js";
 import { LOG_LEVELS, type LogLevel } from "./config.js";
 import { DURATION_EXPECTED, missingUnitHint, parseDuration } from "./duration.js";

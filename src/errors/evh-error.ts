@@ -14,6 +14,12 @@ export abstract class EvhError extends Error {
 /** An event file that cannot be read, decoded or validated: permanent, goes to failed/. */
 export class EventDecodeError extends EvhError {
   readonly code = "EVENT_DECODE";
+  /**
+   * Whether the file may still be being written (a producer that skipped
+   * tmp/): then it is parsed once more after the settle delay before it is
+   * refused. False for what no further writing can make an event file.
+   */
+  readonly mayBeIncomplete: boolean = true;
 
   /**
    * @param reason one line for people and the sidecar's `reason`
@@ -33,7 +39,9 @@ export class EventDecodeError extends EvhError {
  * or device. Permanent at once: looking again after the settle delay cannot
  * make it an event file (a hard-linked file can: its other name may go).
  */
-export class EntryRefusedError extends EventDecodeError {}
+export class EntryRefusedError extends EventDecodeError {
+  override readonly mayBeIncomplete: boolean = false;
+}
 
 /** A handler file or document that is invalid. */
 export class HandlerInvalidError extends EvhError {
@@ -132,6 +140,19 @@ export function errnoCode(thrown: unknown): string | undefined {
 /** The spool could not take an event (disk full, permissions, no such root): the event is not queued. */
 export class SpoolWriteError extends EvhError {
   readonly code = "SPOOL_WRITE";
+}
+
+/** A glob in a handler's `when` or a CLI filter that cannot be compiled; the message says what is wrong. */
+export class GlobSyntaxError extends EvhError {
+  readonly code = "GLOB_SYNTAX";
+}
+
+/**
+ * A spool move the state machine does not allow (spool-states.ts): a bug in
+ * evh, never bad input, so nothing catches it on purpose.
+ */
+export class SpoolTransitionError extends EvhError {
+  readonly code = "SPOOL_TRANSITION";
 }
 
 /** Plesk's `event_handler` utility is missing, failed, or printed what evh cannot read. */

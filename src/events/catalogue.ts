@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseCatalogueData } from "./catalogue-data.js";
 import type { CatalogueEvent, CatalogueParam } from "./catalogue-types.js";
-import { closestMatch } from "./edit-distance.js";
+import { closestMatch } from "./did-you-mean.js";
 import type { EvhEvent } from "./event.js";
 import { orderingKey } from "./ordering-key.js";
 

@@ -1,6 +1,6 @@
 import { EventDecodeError } from "../errors/evh-error.js";
 import { codePointName, findControlChar, kindOf, quote } from "./describe-value.js";
-import { closestMatch } from "./edit-distance.js";
+import { closestMatch } from "./did-you-mean.js";
 import { EVENT_ID_PATTERN, type EventFileMeta, type EvhEvent } from "./event.js";
 import { eventIdFromFileName } from "./event-file-name.js";
 import { MAX_ID_LENGTH } from "./limits.js";

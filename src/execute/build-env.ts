@@ -1,6 +1,6 @@
 import type { EvhEvent } from "../events/event.js";
 import type { Handler } from "../handlers/handler.js";
-import type { SystemUser } from "./system-users.js";
+import type { SystemUser } from "../system/system-users.js";
 
 /**
  * The PATH every handler starts with (SPEC §4). Fixed rather than inherited:

@@ -9,6 +9,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { isProcessAlive } from "./process-session.js";
 
 /**
  * A directory of this process under a base (the temp dir), made with mkdtemp when
@@ -119,7 +120,7 @@ function removeLeftovers(base: string, prefix: string): void {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(/^(\d+)-[^-/]{6}$/.exec(name.slice(prefix.length))?.[1]);
     if (!Number.isSafeInteger(pid) || pid <= 0) continue;
-    if (pid !== process.pid && isAlive(pid)) continue;
+    if (pid !== process.pid && isProcessAlive(pid)) continue;
     const dir = path.join(base, name);
     try {
       const stats = lstatSync(dir);
@@ -128,14 +129,5 @@ function removeLeftovers(base: string, prefix: string): void {
     } catch {
       // Gone meanwhile, or not ours to remove: left as it is.
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

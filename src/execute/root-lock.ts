@@ -1,4 +1,5 @@
 import { lstatSync } from "node:fs";
+import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
 
 /**
@@ -18,4 +19,13 @@ export function rootLockRefusal(lockFile: string, uid: number): string | undefin
     return `cannot check root lock ${lockFile} (${code ?? "unknown error"}); handlers that run as root are not started`;
   }
   return `root lock ${lockFile} exists; handlers that run as root are not started`;
+}
+
+/**
+ * `var/root.event_handler.lock` (SPEC §1, §4): while it exists no handler
+ * runs as root. The executor checks it before every root run; the CLI's
+ * `list` and `test` read it without loading the agent.
+ */
+export function rootLockPath(varDir: string): string {
+  return path.join(varDir, "root.event_handler.lock");
 }

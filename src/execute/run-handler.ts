@@ -2,19 +2,19 @@ import path from "node:path";
 import { errnoCode, toError } from "../errors/evh-error.js";
 import type { EvhEvent } from "../events/event.js";
 import type { Handler } from "../handlers/handler.js";
+import { CANCELED, type Outcome, type RunRecord } from "../record/outcome.js";
 import type { Redactor } from "../record/redact.js";
+import type { SystemUser } from "../system/system-users.js";
 import { buildInvocation } from "./build-invocation.js";
 import { encodeText } from "./charset.js";
 import { hasFdHeadroom } from "./fd-headroom.js";
 import { formatParamsFile } from "./format-params-file.js";
 import { judgeRun } from "./judge-run.js";
-import { CANCELED, type Outcome, type RunRecord } from "./outcome.js";
 import { decodeOutput } from "./output-tail.js";
 import { type ParamsFile, writeParamsFile } from "./params-file.js";
 import { pause } from "./pause.js";
 import { rootLockRefusal } from "./root-lock.js";
 import { superviseProcess } from "./supervise-process.js";
-import type { SystemUser } from "./system-users.js";
 import { resolveWorkingDir } from "./working-dir.js";
 
 /** What one run needs from the agent besides the handler and the event. */
@@ -72,13 +72,13 @@ export async function runHandler(
   for (let wait = 100; ; wait = Math.min(wait * 2, 5000)) {
     const { record, starvedBy } = await tryRun(handler, event, ctx);
     if (starvedBy === undefined || performance.now() + wait > giveUpAt) return record;
-    if (!(await pause(wait, ctx.signal))) return { ...record, error: CANCELED };
+    if (!(await pause(wait, ctx.signal))) return { ...record, error: CANCELED, canceled: true };
   }
 }
 
 async function tryRun(handler: Handler, event: EvhEvent, ctx: RunContext): Promise<Try> {
   const user = handler.user ?? ctx.agentUser;
-  const notRun = (outcome: Outcome, error: string, starvedBy?: string): Try => ({
+  const notRun = (outcome: Outcome, error: string, starvedBy?: string, canceled = false): Try => ({
     record: {
       handler: handler.id,
       attempt: ctx.attempt,
@@ -89,10 +89,12 @@ async function tryRun(handler: Handler, event: EvhEvent, ctx: RunContext): Promi
       stdout: "",
       stderr: "",
       error,
+      timedOut: false,
+      canceled,
     },
     starvedBy,
   });
-  if (ctx.signal.aborted) return notRun("failed", CANCELED);
+  if (ctx.signal.aborted) return notRun("failed", CANCELED, undefined, true);
 
   const switchUser = user.uid !== ctx.agentUser.uid;
   let paramsFile: ParamsFile;

@@ -1,6 +1,6 @@
 import type { EvhEvent } from "../events/event.js";
 import type { Handler } from "../handlers/handler.js";
-import { type HandlerOutcome, isCanceled, isFailure, type RunRecord } from "./outcome.js";
+import { type HandlerOutcome, isFailure, type RunRecord } from "../record/outcome.js";
 import { pause } from "./pause.js";
 import { type RunContext, runHandler } from "./run-handler.js";
 
@@ -34,16 +34,23 @@ export async function runWithRetry(
   for (let attempt = 1; ; attempt++) {
     record = await runHandler(handler, event, { ...ctx, attempt });
     await onAttempt(record);
-    if (!isFailure(record.outcome) || isCanceled(record) || attempt >= maxAttempts) break;
+    if (!isFailure(record.outcome) || record.canceled || attempt >= maxAttempts) break;
     const backoffMs = handler.retry.backoffMs * 2 ** (attempt - 1);
     if (ctx.stop?.aborted || !(await pause(backoffMs, ctx.signal, ctx.stop))) break;
   }
+  const failed = isFailure(record.outcome);
   return {
     handler: handler.id,
     outcome: record.outcome,
-    exit_code: record.exitCode,
+    exitCode: record.exitCode,
     signal: record.signal,
     attempts: record.attempt,
+    timedOut: record.timedOut,
+    canceled: record.canceled,
+    // Killed by the shutdown, or its retries cut short by it: not an outcome.
+    interrupted:
+      (record.outcome !== "ok" && ctx.signal.aborted) ||
+      (failed && ctx.stop?.aborted === true && record.attempt < maxAttempts),
     ...(neverStarted(record) ? { error: record.error } : {}),
   };
 }
@@ -55,6 +62,6 @@ function neverStarted(record: RunRecord): record is RunRecord & { error: string 
     record.exitCode === null &&
     record.signal === null &&
     record.error !== undefined &&
-    !isCanceled(record)
+    !record.canceled
   );
 }

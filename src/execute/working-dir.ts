@@ -1,7 +1,7 @@
 import { accessSync, constants, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
-import type { SystemUser } from "./system-users.js";
+import type { SystemUser } from "../system/system-users.js";
 
 export type WorkingDir = { readonly cwd: string } | { readonly error: string };
 

@@ -1,3 +1,4 @@
+import { GlobSyntaxError } from "../errors/evh-error.js";
 /**
  * Globs of `event` and `when` (SPEC §3): `*` any run of characters (including
  * none, `/` and dots), `?` one character, `[...]` a class (`[!...]` or
@@ -13,11 +14,6 @@
  * globs are matched here, with exactly the semantics above and without a
  * backtracking regular expression.
  */
-
-/** A glob that cannot be compiled; the message says what is wrong. */
-export class GlobSyntaxError extends Error {
-  override readonly name = "GlobSyntaxError";
-}
 
 export type GlobMatcher = (value: string) => boolean;
 

@@ -7,7 +7,7 @@ import {
   missingUnitHint,
   parseDuration,
 } from "../config/duration.js";
-import type { SystemUser } from "../execute/system-users.js";
+import type { SystemUser } from "../system/system-users.js";
 import { PRIORITY_LEVELS } from "./handler.js";
 import type { ParseContext } from "./parse-context.js";
 import { type DocumentReport, describe, type Entry, stringValue } from "./yaml-nodes.js";

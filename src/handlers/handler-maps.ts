@@ -1,5 +1,5 @@
 import { isMap, isScalar } from "yaml";
-import { didYouMean, hint } from "./did-you-mean.js";
+import { didYouMean, hint } from "../events/did-you-mean.js";
 import { parseDurationEntry } from "./handler-fields.js";
 import { type DocumentReport, describe, type Entry, isNull, scalarText } from "./yaml-nodes.js";
 

@@ -1,7 +1,8 @@
 import { isMap, isSeq } from "yaml";
+import { GlobSyntaxError } from "../errors/evh-error.js";
+import { hint } from "../events/did-you-mean.js";
 import { EVENT_ID_PATTERN, PARAM_NAME_PATTERN } from "../events/event.js";
-import { hint } from "./did-you-mean.js";
-import { compileGlob, GlobSyntaxError, isLiteral } from "./glob.js";
+import { compileGlob, isLiteral } from "./glob.js";
 import type { WhenCondition } from "./handler.js";
 import type { ParseContext } from "./parse-context.js";
 import {

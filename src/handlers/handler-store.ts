@@ -1,4 +1,4 @@
-import type { SystemUser } from "../execute/system-users.js";
+import type { SystemUser } from "../system/system-users.js";
 import type { Diagnostic } from "./handler.js";
 import { createLoadContext, type LoadContext, type LoadOptions } from "./load-context.js";
 import { type FileState, loadHandlerDir } from "./load-handlers.js";

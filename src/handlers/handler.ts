@@ -1,4 +1,4 @@
-import type { SystemUser } from "../execute/system-users.js";
+import type { SystemUser } from "../system/system-users.js";
 
 /** The levels accepted for `priority` (SPEC §3). */
 export const PRIORITY_LEVELS = { lowest: 0, low: 25, normal: 50, high: 75, highest: 100 } as const;

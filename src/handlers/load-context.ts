@@ -1,5 +1,5 @@
 import { type Catalogue, getCatalogue } from "../events/catalogue.js";
-import { lookupUser, type SystemUser } from "../execute/system-users.js";
+import { lookupUser, type SystemUser } from "../system/system-users.js";
 import type { EventLookup, ParseContext } from "./parse-context.js";
 import { checkProgram } from "./program-path.js";
 import { checkProgramReach } from "./program-reach.js";

@@ -1,4 +1,4 @@
-import type { SystemUser } from "../execute/system-users.js";
+import type { SystemUser } from "../system/system-users.js";
 
 /** What the catalogue says about an event id (SPEC §7). */
 export interface EventLookup {

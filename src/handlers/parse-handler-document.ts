@@ -1,7 +1,7 @@
 import path from "node:path";
 import { isMap, type YAMLMap } from "yaml";
-import type { SystemUser } from "../execute/system-users.js";
-import { didYouMean, hint } from "./did-you-mean.js";
+import { didYouMean, hint } from "../events/did-you-mean.js";
+import type { SystemUser } from "../system/system-users.js";
 import type { Handler, WhenCondition } from "./handler.js";
 import { type Command, parseCommand } from "./handler-command.js";
 import {

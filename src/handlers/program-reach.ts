@@ -1,6 +1,6 @@
 import { realpathSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
-import type { SystemUser } from "../execute/system-users.js";
+import type { SystemUser } from "../system/system-users.js";
 import { resolveProgram } from "./program-path.js";
 
 const SEARCH = 1;

@@ -1,4 +1,5 @@
-import { type HandlerOutcome, OUTCOMES } from "../execute/outcome.js";
+import { OUTCOMES } from "./outcome.js";
+import type { StoredOutcome } from "./stored-outcome.js";
 
 /**
  * The journal's record types (docs/guarantees.md lists them). An event is
@@ -9,7 +10,7 @@ export type JournalRecord =
   /** A round starts: a first run (plan null) or a retry of the listed handlers. */
   | { t: "claim"; f: string; h: string; plan: readonly string[] | null }
   /** One handler's final outcome (after its retries) in the current round. */
-  | { t: "run"; f: string; h: string; o: HandlerOutcome }
+  | { t: "run"; f: string; h: string; o: StoredOutcome }
   /** The round ended; `id` feeds the dedupe window when it ended ok. */
   | { t: "end"; f: string; h: string; r: "ok" | "failed"; id?: string; at: number }
   /**
@@ -23,7 +24,7 @@ export type JournalRecord =
       t: "snap";
       f: string;
       h: string;
-      outcomes: HandlerOutcome[];
+      outcomes: StoredOutcome[];
       plan: readonly string[] | null;
       done: string[];
       ended?: "ok" | "failed";
@@ -97,7 +98,7 @@ function isPlan(value: unknown): value is string[] | null {
   return value === null || isStringList(value);
 }
 
-function isOutcome(value: unknown): value is HandlerOutcome {
+function isOutcome(value: unknown): value is StoredOutcome {
   if (!isObject(value)) return false;
   const { handler, outcome, exit_code, signal, attempts } = value;
   return (

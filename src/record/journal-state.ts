@@ -1,5 +1,6 @@
-import type { HandlerOutcome } from "../execute/outcome.js";
 import type { JournalRecord } from "./journal-record.js";
+import type { HandlerOutcome } from "./outcome.js";
+import { fromStoredOutcome, toStoredOutcome } from "./stored-outcome.js";
 
 export type { JournalRecord } from "./journal-record.js";
 
@@ -52,7 +53,7 @@ export class JournalState {
       }
       case "run": {
         const entry = this.entry(record.f, record.h);
-        entry.outcomes.set(record.o.handler, record.o);
+        entry.outcomes.set(record.o.handler, fromStoredOutcome(record.o));
         entry.done.add(record.o.handler);
         break;
       }
@@ -74,7 +75,7 @@ export class JournalState {
       case "snap":
         this.set(keyOf(record.f, record.h), {
           sha: record.h,
-          outcomes: new Map(record.outcomes.map((o) => [o.handler, o])),
+          outcomes: new Map(record.outcomes.map((o) => [o.handler, fromStoredOutcome(o)])),
           plan: record.plan,
           done: new Set(record.done),
           ended: record.ended,
@@ -139,7 +140,7 @@ export class JournalState {
         t: "snap",
         f: nameOf(key),
         h: p.sha,
-        outcomes: [...p.outcomes.values()],
+        outcomes: [...p.outcomes.values()].map(toStoredOutcome),
         plan: p.plan,
         done: [...p.done],
       };

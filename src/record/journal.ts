@@ -2,10 +2,11 @@ import { constants } from "node:fs";
 import { type FileHandle, mkdir, open, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
-import type { HandlerOutcome } from "../execute/outcome.js";
 import { writeFileAtomic } from "../system/atomic-write.js";
 import { checkRecord, type JournalRecord } from "./journal-record.js";
 import { type EventProgress, JournalState } from "./journal-state.js";
+import type { HandlerOutcome } from "./outcome.js";
+import { toStoredOutcome } from "./stored-outcome.js";
 
 /** Rewrite the journal once it grows past this, keeping only live progress. */
 const COMPACT_AT_BYTES = 8 * 1024 * 1024;
@@ -274,7 +275,7 @@ export class Journal {
 }
 
 function runRecord(name: string, sha: string, outcome: HandlerOutcome): JournalRecord {
-  return { t: "run", f: name, h: sha, o: outcome };
+  return { t: "run", f: name, h: sha, o: toStoredOutcome(outcome) };
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../system/atomic-write.js";
-import { checkTrustedDir } from "../system/trusted-dir.js";
+import { checkTrustedDir } from "../system/trusted-path.js";
 
 /** What a producer sends (SPEC §2). */
 export interface EmitInput {

@@ -8,7 +8,7 @@ import {
   type Stats,
 } from "node:fs";
 import { EntryRefusedError, EventDecodeError } from "../errors/evh-error.js";
-import { describeOverLimit } from "../events/limits.js";
+import { describeOverLimit, formatBytes } from "../events/limits.js";
 
 /**
  * Reads an event file without following a symlink or blocking on a FIFO
@@ -74,12 +74,6 @@ function refuseUnlessRegular(stats: Stats): void {
     );
   }
   if (stats.nlink > 1) throw hardLinkRefused();
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  if (n < 1024 * 1024) return `${+(n / 1024).toFixed(1)} KiB`;
-  return `${+(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
-import { type HandlerOutcome, OUTCOMES, type Outcome } from "../execute/outcome.js";
+import { OUTCOMES, type Outcome } from "../record/outcome.js";
+import type { StoredOutcome } from "../record/stored-outcome.js";
 import { writeFileAtomic } from "../system/atomic-write.js";
 import { readEventBytes } from "./read-event-bytes.js";
 
@@ -9,7 +10,7 @@ import { readEventBytes } from "./read-event-bytes.js";
  * One handler's line in a sidecar (SPEC §4): its outcome, and the tail of
  * its failed run's stderr, so the report says why without a trip to the log.
  */
-export type SidecarOutcome = Omit<HandlerOutcome, "error"> & {
+export type SidecarOutcome = Omit<StoredOutcome, "error"> & {
   readonly error?: string;
   /** The last `SIDECAR_STDERR_BYTES` of the failed run's stderr, secrets redacted; "" otherwise. */
   readonly stderr: string;

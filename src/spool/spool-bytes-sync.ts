@@ -10,7 +10,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { errnoCode, SpoolWriteError, toError, UntrustedPathError } from "../errors/evh-error.js";
-import { checkTrustedDir } from "../system/trusted-dir.js";
+import { checkTrustedDir } from "../system/trusted-path.js";
 import { spoolFileName } from "./emit-event.js";
 
 /**

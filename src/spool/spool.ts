@@ -9,9 +9,9 @@ import {
 } from "node:fs";
 import { chmod, mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
-import { errnoCode } from "../errors/evh-error.js";
+import { errnoCode, SpoolTransitionError } from "../errors/evh-error.js";
 import type { SystemGroup } from "../system/system-groups.js";
-import { checkTrustedDir } from "../system/trusted-dir.js";
+import { checkTrustedDir } from "../system/trusted-path.js";
 import { isEventName } from "./event-names.js";
 import { isSidecarTemp, sidecarName } from "./sidecar.js";
 import { canMove, PRODUCER_STATES, SPOOL_STATES, type SpoolState } from "./spool-states.js";
@@ -147,7 +147,7 @@ export class Spool {
     to: SpoolState,
     targetName?: string,
   ): Promise<string> {
-    if (!canMove(from, to)) throw new Error(`spool: no transition ${from} → ${to}`);
+    if (!canMove(from, to)) throw new SpoolTransitionError(`spool: no transition ${from} → ${to}`);
     const target = targetName ?? (await this.freeName(to, name.toString()));
     renameSync(this.pathOf(from, name), this.path(to, target));
     return target;

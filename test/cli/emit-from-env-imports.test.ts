@@ -39,7 +39,6 @@ describe("evh emit --from-env loads only what emitting needs", () => {
       "spool/emit-event.ts",
       "spool/spool-bytes-sync.ts",
       "system/atomic-write.ts",
-      "system/trusted-dir.ts",
       "system/trusted-path.ts",
     ]);
   });

@@ -2,7 +2,7 @@ import { chmodSync, chownSync, statSync } from "node:fs";
 import { userInfo } from "node:os";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { lookupUser } from "../../src/execute/system-users.js";
+import { lookupUser } from "../../src/system/system-users.js";
 import { startAgent } from "../helpers/evh-process.js";
 import { fixtureScript } from "../helpers/fixture-script.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";

@@ -1,6 +1,6 @@
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { lookupUser } from "../../src/execute/system-users.js";
+import { lookupUser } from "../../src/system/system-users.js";
 import { runEvh } from "../helpers/evh-process.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
 import { type CliRoot, errorLine, useCliRoots } from "./cli-root.js";

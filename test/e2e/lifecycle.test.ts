@@ -125,6 +125,23 @@ describe("stopping", () => {
     },
   );
 
+  test("a second SIGTERM ends the grace period at once: the handler is killed, exit 0", async () => {
+    const root = holdingRoot();
+    const agent = await root.start(["--grace", "10m"]);
+    const interrupted = root.drop({ event: "client_create" });
+    await waitFor(() => root.lines("runs").length === 1, 10_000, "the handler to start");
+    agent.child.kill("SIGTERM");
+    await waitForLog(root.logFile, (e) => e.message === "stopping: waiting for running handlers");
+    agent.child.kill("SIGTERM");
+    expect(await agent.exited).toBe(0);
+    const messages = readLog(root.logFile).map((e) => e.message);
+    expect(messages).toContain("received SIGTERM again: stopping now");
+    expect(messages).toContain("grace period over: killing running handlers");
+    expect(messages.at(-1)).toBe("agent stopped");
+    expect(root.files("cur")).toEqual([interrupted]);
+    expect(await statusPid(root)).toBeNull();
+  });
+
   test("past the grace period the handler is killed, its event stays in cur/ and is resumed first", async () => {
     const root = holdingRoot();
     const agent = await root.start(["--grace", "1s"]);

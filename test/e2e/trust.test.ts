@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { lookupUser } from "../../src/execute/system-users.js";
+import { lookupUser } from "../../src/system/system-users.js";
 import { waitForLog } from "../helpers/agent-log.js";
 import { type E2eRoot, useE2eRoots } from "../helpers/e2e-root.js";
 import { runEvh } from "../helpers/evh-process.js";

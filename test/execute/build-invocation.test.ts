@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BASE_PATH, paramsKeptOutOfEnv } from "../../src/execute/build-env.js";
 import { buildInvocation, type InvocationInput } from "../../src/execute/build-invocation.js";
-import type { SystemUser } from "../../src/execute/system-users.js";
+import type { SystemUser } from "../../src/system/system-users.js";
 import { makeEvent, makeHandler } from "./fixtures.js";
 
 const root: SystemUser = { name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/bash" };

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildInvocation } from "../../src/execute/build-invocation.js";
 import { runHandler } from "../../src/execute/run-handler.js";
 import { superviseProcess } from "../../src/execute/supervise-process.js";
-import { currentUser, lookupUser, type SystemUser } from "../../src/execute/system-users.js";
+import { currentUser, lookupUser, type SystemUser } from "../../src/system/system-users.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 import { makeContext, makeEvent, makeHandler, readEnvDump, script } from "./fixtures.js";

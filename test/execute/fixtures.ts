@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { EvhEvent } from "../../src/events/event.js";
 import type { RunContext } from "../../src/execute/run-handler.js";
-import { currentUser } from "../../src/execute/system-users.js";
 import type { Handler } from "../../src/handlers/handler.js";
 import { Redactor } from "../../src/record/redact.js";
+import { currentUser } from "../../src/system/system-users.js";
 
 /** A fixture script's absolute path. */
 export function script(name: string): string {

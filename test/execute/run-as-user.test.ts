@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeParamsFile } from "../../src/execute/params-file.js";
 import { runHandler } from "../../src/execute/run-handler.js";
 import { runWithRetry } from "../../src/execute/run-with-retry.js";
-import { lookupUser, type SystemUser } from "../../src/execute/system-users.js";
+import { lookupUser, type SystemUser } from "../../src/system/system-users.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 import { makeContext, makeEvent, makeHandler, script } from "./fixtures.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { RunRecord } from "../../src/execute/outcome.js";
 import { runWithRetry } from "../../src/execute/run-with-retry.js";
+import type { RunRecord } from "../../src/record/outcome.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 import { makeContext, makeEvent, makeHandler, script } from "./fixtures.js";
 
@@ -28,9 +28,12 @@ describe("runWithRetry", () => {
     expect(outcome).toEqual({
       handler: "test-handler",
       outcome: "failed",
-      exit_code: 1,
+      exitCode: 1,
       signal: null,
       attempts: 4,
+      timedOut: false,
+      canceled: false,
+      interrupted: false,
     });
     expect(attemptsSeen(log)).toEqual(["1", "2", "3", "4"]);
     expect(records.map((r) => [r.attempt, r.outcome])).toEqual([
@@ -47,7 +50,7 @@ describe("runWithRetry", () => {
       retry: { attempts: 5, backoffMs: 5 },
     });
     const outcome = await runWithRetry(handler, makeEvent(), makeContext(root.varDir), () => {});
-    expect(outcome).toMatchObject({ outcome: "ok", exit_code: 0, attempts: 2 });
+    expect(outcome).toMatchObject({ outcome: "ok", exitCode: 0, attempts: 2 });
     expect(attemptsSeen(log)).toEqual(["1", "2"]);
   });
 
@@ -63,7 +66,13 @@ describe("runWithRetry", () => {
       { ...makeContext(root.varDir), stop: stop.signal },
       () => stop.abort(),
     );
-    expect(outcome).toMatchObject({ outcome: "failed", attempts: 1 });
+    // Its retries were cut short by the shutdown: not the final word.
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      attempts: 1,
+      canceled: false,
+      interrupted: true,
+    });
     expect(attemptsSeen(log)).toEqual(["1"]);
   });
 
@@ -73,14 +82,20 @@ describe("runWithRetry", () => {
       retry: { attempts: 1, backoffMs: 5 },
     });
     const outcome = await runWithRetry(handler, makeEvent(), makeContext(root.varDir), () => {});
-    expect(outcome).toMatchObject({ outcome: "timeout", signal: "SIGTERM", attempts: 2 });
+    expect(outcome).toMatchObject({
+      outcome: "timeout",
+      signal: "SIGTERM",
+      attempts: 2,
+      timedOut: true,
+      interrupted: false,
+    });
   });
 
   it("runs once when retry.attempts is 0, numbering from 1 whatever attempt it is given", async () => {
     const handler = makeHandler([script("exit-code.sh"), "7"]);
     const ctx = makeContext(root.varDir, { attempt: 9 });
     const outcome = await runWithRetry(handler, makeEvent(), ctx, () => {});
-    expect(outcome).toMatchObject({ outcome: "failed", exit_code: 7, attempts: 1 });
+    expect(outcome).toMatchObject({ outcome: "failed", exitCode: 7, attempts: 1 });
   });
 
   it("waits for onAttempt before the next attempt", async () => {
@@ -109,7 +124,7 @@ describe("runWithRetry", () => {
       makeContext(root.varDir, { signal: controller.signal }),
       () => controller.abort(),
     );
-    expect(outcome).toMatchObject({ outcome: "failed", attempts: 1 });
+    expect(outcome).toMatchObject({ outcome: "failed", attempts: 1, interrupted: true });
     expect(attemptsSeen(log)).toEqual(["1"]);
   });
 
@@ -129,7 +144,12 @@ describe("runWithRetry", () => {
     );
     setTimeout(() => controller.abort(), 50);
     const outcome = await running;
-    expect(outcome).toMatchObject({ outcome: "failed", attempts: 1 });
-    expect(records.map((r) => r.error)).toEqual(["canceled"]);
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      attempts: 1,
+      canceled: true,
+      interrupted: true,
+    });
+    expect(records.map((r) => [r.error, r.canceled])).toEqual([["canceled", true]]);
   });
 });

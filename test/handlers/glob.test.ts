@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compileGlob, GlobSyntaxError, isLiteral } from "../../src/handlers/glob.js";
+import { GlobSyntaxError } from "../../src/errors/evh-error.js";
+import { compileGlob, isLiteral } from "../../src/handlers/glob.js";
 
 const matches = (pattern: string, value: string) => compileGlob(pattern)(value);
 

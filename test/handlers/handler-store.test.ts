@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { currentUser } from "../../src/execute/system-users.js";
 import { HandlerStore } from "../../src/handlers/handler-store.js";
+import { currentUser } from "../../src/system/system-users.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 import { doc, printed, writeScripts } from "./load-helpers.js";
 

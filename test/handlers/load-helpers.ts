@@ -1,6 +1,6 @@
-import { currentUser } from "../../src/execute/system-users.js";
 import { createLoadContext, type LoadOptions } from "../../src/handlers/load-context.js";
 import type { LoadResult } from "../../src/handlers/load-handlers.js";
+import { currentUser } from "../../src/system/system-users.js";
 import type { TempRoot } from "../helpers/temp-root.js";
 
 /** A real-system context without the root-only ownership rules (tests for those set agentIsRoot). */

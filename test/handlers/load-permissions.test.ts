@@ -1,8 +1,8 @@
 import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { currentUser, lookupUser } from "../../src/execute/system-users.js";
 import { HandlerStore } from "../../src/handlers/handler-store.js";
 import { loadHandlerDir } from "../../src/handlers/load-handlers.js";
+import { currentUser, lookupUser } from "../../src/system/system-users.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 import { doc, loadContext, printed, writeScripts } from "./load-helpers.js";

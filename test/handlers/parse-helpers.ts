@@ -1,7 +1,7 @@
-import type { SystemUser } from "../../src/execute/system-users.js";
 import type { Handler } from "../../src/handlers/handler.js";
 import type { ParseContext } from "../../src/handlers/parse-context.js";
 import { parseHandlerFile } from "../../src/handlers/parse-handler-file.js";
+import type { SystemUser } from "../../src/system/system-users.js";
 
 export const ROOT: SystemUser = { name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/bash" };
 export const ALICE: SystemUser = {

@@ -2,8 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { SystemUser } from "../../src/execute/system-users.js";
 import { checkProgramReach } from "../../src/handlers/program-reach.js";
+import type { SystemUser } from "../../src/system/system-users.js";
 import { runEvh } from "../helpers/evh-process.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
 

@@ -1,6 +1,7 @@
-import type { HandlerOutcome } from "../../src/execute/outcome.js";
+import type { HandlerOutcome } from "../../src/record/outcome.js";
+import { type StoredOutcome, toStoredOutcome } from "../../src/record/stored-outcome.js";
 
-/** A handler's final outcome as the journal records it; `ok` with exit 0 unless told. */
+/** A handler's final outcome as the agent holds it; `ok` with exit 0 unless told. */
 export const outcome = (
   handler: string,
   o: HandlerOutcome["outcome"] = "ok",
@@ -8,7 +9,14 @@ export const outcome = (
 ): HandlerOutcome => ({
   handler,
   outcome: o,
-  exit_code: exit,
+  exitCode: exit,
   signal: null,
   attempts: 1,
+  timedOut: o === "timeout",
+  canceled: false,
+  interrupted: false,
 });
+
+/** The same as the journal's records store it (snake_case). */
+export const storedOutcome = (...args: Parameters<typeof outcome>): StoredOutcome =>
+  toStoredOutcome(outcome(...args));

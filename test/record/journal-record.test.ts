@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkRecord } from "../../src/record/journal-record.js";
-import { outcome } from "../helpers/outcome.js";
+import { storedOutcome as outcome } from "../helpers/outcome.js";
 
 describe("journal record shapes", () => {
   it("accepts every record type the journal writes", () => {

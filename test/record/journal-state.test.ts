@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planRound } from "../../src/agent/plan-round.js";
 import { type JournalRecord, JournalState } from "../../src/record/journal-state.js";
-import { outcome } from "../helpers/outcome.js";
+import { storedOutcome as outcome } from "../helpers/outcome.js";
 
 function replay(records: JournalRecord[]): JournalState {
   const state = new JournalState();

@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { Journal, type JournalReport } from "../../src/record/journal.js";
-import { outcome } from "../helpers/outcome.js";
+import { outcome, storedOutcome } from "../helpers/outcome.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 
 let root: TempRoot;
@@ -65,7 +65,7 @@ describe("Journal", () => {
 
   it("skips malformed records, naming each line, and still starts", async () => {
     root = makeTempRoot();
-    const good = JSON.stringify({ t: "run", f: "a.json", h: "s1", o: ok("h1") });
+    const good = JSON.stringify({ t: "run", f: "a.json", h: "s1", o: storedOutcome("h1") });
     root.write(
       "var/journal.jsonl",
       [

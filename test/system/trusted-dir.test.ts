@@ -1,7 +1,7 @@
 import { chmodSync, chownSync, mkdirSync, symlinkSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { UntrustedPathError } from "../../src/errors/evh-error.js";
-import { checkTrustedDir } from "../../src/system/trusted-dir.js";
+import { checkTrustedDir } from "../../src/system/trusted-path.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { currentUser, listSystemUsers } from "../../execute/system-users.js";
+import { currentUser, listSystemUsers } from "../../system/system-users.js";
 import { formatTable, say } from "../output.js";
 import { type CommonOptions, configFor, type Done, withCommon } from "../program.js";
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { type Command, Option } from "commander";
-import { Agent } from "../../agent/agent.js";
+import { runAgent } from "../../agent/run-agent.js";
 import { LOG_LEVELS, type LogLevel } from "../../config/config.js";
 import { closeInheritedDescriptors } from "../../execute/inherited-descriptors.js";
 import { AgentLogger } from "../../record/logger.js";
@@ -24,10 +24,10 @@ export function registerRun(program: Command, done: (status: Promise<number>) =>
       ),
     )
     .addOption(new Option("--log-level <level>", "error, warn, info or debug").choices(LOG_LEVELS))
-    .action((options: RunOptions) => done(runAgent(options)));
+    .action((options: RunOptions) => done(run(options)));
 }
 
-async function runAgent(options: RunOptions): Promise<number> {
+async function run(options: RunOptions): Promise<number> {
   let graceMs: number | undefined;
   if (options.grace !== undefined) {
     graceMs = durationFlagMs(options.grace, "--grace");
@@ -42,47 +42,5 @@ async function runAgent(options: RunOptions): Promise<number> {
   if (inherited.length > 0) {
     log.logger.debug(`closed descriptors inherited from the parent: ${inherited.join(", ")}`);
   }
-  // Listeners go in before the agent starts: a SIGTERM during start-up (a
-  // large backlog, a slow disk) must still end in a clean shutdown, not in
-  // Node's default death that leaves the instance lock behind.
-  let agent: Agent | undefined;
-  let stopping = false;
-  let finish: (status: number) => void = () => undefined;
-  const finished = new Promise<number>((resolve) => {
-    finish = resolve;
-  });
-  const detach = () => {
-    process.off("SIGTERM", stop);
-    process.off("SIGINT", stop);
-    process.off("SIGHUP", hangup);
-  };
-  const shutdown = (running: Agent) =>
-    void running
-      .close()
-      .then(() => log.close())
-      .then(() => {
-        detach();
-        finish(0);
-      });
-  function stop(signal: NodeJS.Signals): void {
-    if (stopping) return;
-    stopping = true;
-    log.logger.info(`received ${signal}`);
-    if (agent) shutdown(agent);
-  }
-  function hangup(): void {
-    agent?.hangup();
-  }
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
-  process.on("SIGHUP", hangup);
-  try {
-    agent = await Agent.start(config, log);
-  } catch (error) {
-    detach();
-    await log.close();
-    throw error;
-  }
-  if (stopping) shutdown(agent);
-  return finished;
+  return runAgent(config, log);
 }

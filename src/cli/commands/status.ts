@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { lockLabel, runningAgentPid } from "../../agent/instance-lock.js";
-import { rootLockPath } from "../../agent/root-lock-path.js";
-import { rootLockRefusal } from "../../execute/root-lock.js";
+import { rootLockPath, rootLockRefusal } from "../../execute/root-lock.js";
 import { readRunning } from "../../record/running-file.js";
 import { failures } from "../../spool/failures.js";
 import { Spool } from "../../spool/spool.js";

@@ -4,7 +4,7 @@ import { UsageError } from "../../errors/evh-error.js";
 import { getCatalogue } from "../../events/catalogue.js";
 import { asciiForms } from "../../events/idn.js";
 import { paramsKeptOutOfEnv } from "../../execute/build-env.js";
-import { isFailure, type RunRecord } from "../../execute/outcome.js";
+import { isFailure, type RunRecord } from "../../record/outcome.js";
 import { Redactor } from "../../record/redact.js";
 import { Spool } from "../../spool/spool.js";
 import {

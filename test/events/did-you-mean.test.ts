@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { editDistance } from "../../src/events/edit-distance.js";
-import { didYouMean } from "../../src/handlers/did-you-mean.js";
+import { didYouMean, editDistance } from "../../src/events/did-you-mean.js";
 
 const KEYS = ["id", "event", "priority", "user", "command", "shell", "timeout", "enabled", "env"];
 

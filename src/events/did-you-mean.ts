@@ -1,4 +1,13 @@
 /**
+ * "Did you mean" for every message that names a mistyped word: one edit
+ * distance, two budgets. closestMatch (event names, catalogue lookups) allows
+ * a fixed number of edits, fewer than the word's length, ties to the
+ * alphabetically first; didYouMean (keys of evh.yaml and handler files)
+ * allows one edit per three characters, ties to the first candidate given.
+ * Both are pinned by the messages their tests check.
+ */
+
+/**
  * Optimal string alignment distance: insertions, deletions, substitutions and
  * swaps of two neighbours each cost 1, so `cleint` is 1 from `client`.
  */
@@ -52,4 +61,29 @@ export function closestMatch(
     }
   }
   return best?.candidate;
+}
+
+/**
+ * The candidate closest to a mistyped word, when it is close enough to be the
+ * likely intent: at most one edit per three characters (at least one), an
+ * adjacent swap counting as one edit, case ignored.
+ */
+export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+  const lower = word.toLowerCase();
+  const limit = Math.max(1, Math.floor(lower.length / 3));
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance <= limit && distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** ` (did you mean "x"?)` or the empty string. */
+export function hint(suggestion: string | undefined): string {
+  return suggestion === undefined ? "" : ` (did you mean "${suggestion}"?)`;
 }
