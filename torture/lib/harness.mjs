@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -192,6 +193,19 @@ export class Root {
     writeFileSync(temp, text, { mode });
     chmodSync(temp, mode);
     renameSync(temp, file);
+    return file;
+  }
+
+  /**
+   * A copy of torture/fixtures/NAME in the root's fixtures/ (0755), for a
+   * handler that runs as another user: the checkout may sit under a 0700
+   * directory (`/root`) that `nobody` cannot enter; the root is 0755.
+   */
+  fixture(name) {
+    const file = this.path("fixtures", name);
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+    copyFileSync(path.join(FIXTURES, name), file);
+    chmodSync(file, 0o755);
     return file;
   }
 

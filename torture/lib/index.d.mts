@@ -84,6 +84,8 @@ export interface Root {
   path(...parts: string[]): string;
   spool(state: string, name?: string): string;
   writeHandler(name: string, text: string, mode?: number): string;
+  /** A copy of torture/fixtures/NAME inside the root, reachable by other users. */
+  fixture(name: string): string;
   emit(content: object | string | Uint8Array, name?: string): string;
   list(state: string): string[];
   events(state: string): string[];
