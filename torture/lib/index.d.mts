@@ -92,27 +92,12 @@ export interface Root {
   sidecar(name: string): { reason: string; detail: string; at: string } | undefined;
   cleanup(): void;
 }
-export interface AgentProcess {
-  readonly pid: number;
-  readonly alive: boolean;
-  output(): string;
-  kill9(): Promise<unknown>;
-  stop(timeoutMs?: number): Promise<{ code: number | null; signal: string | null }>;
-}
 export const isRoot: boolean;
 export function makeRoot(options?: {
   dir?: string;
   config?: Record<string, unknown>;
   handlers?: Record<string, string>;
 }): Root;
-export function startAgent(
-  root: Root,
-  options?: { args?: string[]; ulimitFiles?: number; waitReady?: boolean },
-): Promise<AgentProcess>;
-export function until<T>(
-  condition: () => T | Promise<T>,
-  timeoutMs: number,
-  pollMs?: number,
-): Promise<T | undefined>;
+export { AgentProcess, startAgent, until } from "./evh.mjs";
 export function readRuns(file: string): { counts: Map<string, number>; lines: number };
 export function handlerYaml(doc: Record<string, unknown>): string;
