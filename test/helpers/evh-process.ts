@@ -7,9 +7,9 @@
 export {
   AgentProcess,
   EVH_BIN,
+  type EvhResult,
   type ExitInfo,
   type RunOptions,
-  type EvhResult,
   type RunResult,
   run,
   runEvh,
