@@ -220,7 +220,7 @@ describe("evh create", () => {
       await waitFor(() => root.names(".").includes("runs.txt"), 10_000, "the handler to run");
       expect(root.read("runs.txt")).toMatch(/ recorder 1\n$/);
     } finally {
-      expect(await agent.stop()).toBe(0);
+      expect((await agent.stop()).code).toBe(0);
     }
   });
 });

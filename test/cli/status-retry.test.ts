@@ -111,7 +111,7 @@ describe("evh status", () => {
       const report = JSON.parse((await root.evh("status", "--json")).stdout);
       expect(report.agent).toEqual({ running: true, pid: agent.pid });
     } finally {
-      expect(await agent.stop()).toBe(0);
+      expect((await agent.stop()).code).toBe(0);
     }
   });
 });

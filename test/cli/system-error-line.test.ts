@@ -5,7 +5,7 @@ import { systemErrorLine } from "../../src/cli/system-error-line.js";
 import { toError } from "../../src/errors/evh-error.js";
 import { EVH_BIN } from "../helpers/evh-process.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
-import { reachableByOthers } from "../helpers/reachable.js";
+import { evhReachableByOthers } from "../helpers/reachable.js";
 import { useCliRoots } from "./cli-root.js";
 
 const newRoot = useCliRoots();
@@ -29,9 +29,9 @@ describe("a system error as one line", () => {
     expect(systemErrorLine(new Error("plain"))).toBeUndefined();
   });
 
-  const othersReach = reachableByOthers(EVH_BIN);
-  it.skipIf(!isRoot || !othersReach)(
-    `tells a user without access to the spool what to do${ROOT_ONLY}${othersReach ? "" : " (skipped: nobody cannot reach this checkout's bin/evh)"}`,
+  const others = evhReachableByOthers(EVH_BIN);
+  it.skipIf(!isRoot || !others.reachable)(
+    `tells a user without access to the spool what to do${ROOT_ONLY}${others.note}`,
     async () => {
       const root = newRoot();
       chmodSync(root.dir, 0o755);

@@ -139,7 +139,7 @@ describe("running handlers", () => {
     expect(first).not.toBe(second);
     expect(readdirSync(tmp)).toEqual([path.basename(path.dirname(first ?? ""))]);
     expect(readdirSync(path.dirname(first ?? ""))).toEqual([]);
-    expect(await agent.stop()).toBe(0);
+    expect((await agent.stop()).code).toBe(0);
     expect(readdirSync(tmp)).toEqual([]);
   });
 

@@ -28,7 +28,7 @@ describe("idempotency and retry", () => {
     const agent = await root.start();
     const first = root.drop({ event: "client_create", id: "order-1" });
     await eventDone(root, first);
-    expect(await agent.stop()).toBe(0);
+    expect((await agent.stop()).code).toBe(0);
     await root.start();
     const second = root.drop({ event: "client_create", id: "order-1", params: { NEW_X: "y" } });
     await duplicateDropped(root, second);
@@ -104,7 +104,7 @@ describe("idempotency and retry", () => {
     const first = ["one fine 1", "one flaky 1", "two fine 1", "two flaky 1"];
     expect(root.lines("runs")).toEqual(first);
     // Across a restart: the journal is replayed and compacted in between.
-    expect(await agent.stop()).toBe(0);
+    expect((await agent.stop()).code).toBe(0);
     agent = await root.start();
 
     const retried = await runEvh(["retry", "--all", "--root", root.dir]);

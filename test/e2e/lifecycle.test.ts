@@ -51,7 +51,7 @@ describe("one agent per spool", () => {
   test("the lock is the kernel's: after a kill -9 the next agent starts at once", async () => {
     const root = newRoot();
     const first = await root.start();
-    expect(await first.stop("SIGKILL")).toBeNull();
+    expect((await first.stop("SIGKILL")).code).toBeNull();
     expect(await statusPid(root)).toBeNull();
     const second = await root.start();
     expect(await statusPid(root)).toBe(second.pid);
@@ -89,7 +89,7 @@ describe("stopping during start-up", () => {
     for (let i = 0; i < 3000; i++) root.write(`spool/new/${String(i).padStart(5, "0")}.json`, "{}");
     const agent = await root.start([], { waitReady: false });
     await agent.waitForOutput("handlers loaded");
-    const code = await agent.stop("SIGTERM");
+    const { code } = await agent.stop("SIGTERM");
     expect(code).toBe(0);
     expect(await statusPid(root)).toBeNull();
     expect(agent.output()).toContain("received SIGTERM");
@@ -113,7 +113,7 @@ describe("stopping", () => {
       const late = root.drop({ event: "client_create" });
       writeFileSync(root.out("release"), "");
 
-      expect(await agent.exited).toBe(0);
+      expect((await agent.exited).code).toBe(0);
       expect(runsIn(root.logFile).map((r) => [r.event_id, r.outcome])).toEqual([
         [eventIdOf(running), "ok"],
       ]);
@@ -148,7 +148,7 @@ describe("stopping", () => {
     const interrupted = root.drop({ event: "client_create" });
     await waitFor(() => root.lines("runs").length === 1, 10_000, "the handler to start");
     agent.child.kill("SIGTERM");
-    expect(await agent.exited).toBe(0);
+    expect((await agent.exited).code).toBe(0);
     expect(withMessage(root.logFile, "grace period over")).toHaveLength(1);
     expect(root.files("cur")).toEqual([interrupted]);
     // The run is logged as canceled; it is not journaled as an outcome, so it runs again.
@@ -184,7 +184,7 @@ describe("stopping during a retry backoff", () => {
     const name = root.drop({ event: "client_create" });
     await waitFor(() => runsIn(root.logFile).length === 1, 10_000, "the first attempt");
     agent.child.kill("SIGTERM");
-    expect(await agent.exited).toBe(0);
+    expect((await agent.exited).code).toBe(0);
     expect(root.lines("attempts")).toEqual(["1"]);
     expect(root.files("cur")).toEqual([name]);
     expect(root.files("failed")).toEqual([]);
@@ -218,7 +218,7 @@ describe("the console", () => {
     expect(agent.child.exitCode).toBeNull();
     expect(withMessage(root.logFile, "console output failed: EPIPE")).toHaveLength(1);
     agent.child.kill("SIGTERM");
-    expect(await agent.exited).toBe(0);
+    expect((await agent.exited).code).toBe(0);
   });
 });
 

@@ -95,7 +95,7 @@ describe("the log", () => {
     });
     await waitForLog(root.logFile, (e) => e.message.startsWith("event failed") && e.file === name);
     // Stopped, so that everything it would write is written before the search.
-    expect(await agent.stop()).toBe(0);
+    expect((await agent.stop()).code).toBe(0);
 
     const env = readEnvDump(root.out("env"));
     expect([env.NEW_PASSWORD, env.NEW_API_KEY]).toEqual([password, apiKey]);

@@ -3,7 +3,6 @@ import { describe, expect, test } from "vitest";
 import { runsIn, waitForLog } from "../helpers/agent-log.js";
 import { eventIdOf } from "../helpers/drop-event.js";
 import { useE2eRoots } from "../helpers/e2e-root.js";
-import { fixtureScript } from "../helpers/fixture-script.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
 import { waitFor } from "../helpers/wait-for.js";
 
@@ -13,12 +12,12 @@ describe.skipIf(!isRoot)(`handlers and the agent's privileges${ROOT_ONLY}`, () =
   test("the root lock refuses root handlers (event done, warning logged) until it is removed", async () => {
     const root = newRoot();
     root.handler("10-handlers.yaml", [
-      { id: "as-root", event: "*", command: [fixtureScript("record-run.sh"), root.out("runs")] },
+      { id: "as-root", event: "*", command: [root.script("record-run.sh"), root.out("runs")] },
       {
         id: "as-nobody",
         event: "*",
         user: "nobody",
-        command: [fixtureScript("record-run.sh"), root.out("runs")],
+        command: [root.script("record-run.sh"), root.out("runs")],
       },
     ]);
     mkdirSync(root.varDir, { mode: 0o700 });
@@ -50,7 +49,7 @@ describe.skipIf(!isRoot)(`handlers and the agent's privileges${ROOT_ONLY}`, () =
       id: "as-nobody",
       event: "*",
       user: "nobody",
-      command: [fixtureScript("try-read.sh"), secret],
+      command: [root.script("try-read.sh"), secret],
     });
     await root.start();
     root.drop({ event: "client_create" });

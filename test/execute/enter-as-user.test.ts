@@ -6,7 +6,7 @@ import { superviseProcess } from "../../src/execute/supervise-process.js";
 import { currentUser, lookupUser, type SystemUser } from "../../src/system/system-users.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
-import { makeContext, makeEvent, makeHandler, readEnvDump, script } from "./fixtures.js";
+import { makeContext, makeEvent, makeHandler, readEnvDump } from "./fixtures.js";
 
 /*
  * SPEC §4: the working directory is entered with the handler's own
@@ -75,7 +75,7 @@ describe(`the working directory of a handler that runs as another user${ROOT_ONL
       mkdirSync(open);
       chmodSync(open, 0o777);
       const out = `${open}/env.bin`;
-      const { end, inv } = await superviseAsNobody([script("dump-env.sh"), out], open);
+      const { end, inv } = await superviseAsNobody([root.script("dump-env.sh"), out], open);
       expect(end.exitCode).toBe(0);
       expect(readEnvDump(out)).toEqual({ ...inv.env });
       const pwd = await superviseAsNobody(["/bin/pwd", "-P"], open);

@@ -32,7 +32,7 @@ describe(`runHandler as another user${ROOT_ONLY}`, () => {
     "runs with the user's uid, gid and HOME, no supplementary groups",
     async () => {
       const out = `${outDir}/id.txt`;
-      const handler = makeHandler([script("dump-identity.sh"), out], {
+      const handler = makeHandler([root.script("dump-identity.sh"), out], {
         user: nobody,
         userName: "nobody",
       });
@@ -56,7 +56,7 @@ describe(`runHandler as another user${ROOT_ONLY}`, () => {
     "gets its params file owned by it, mode 0600, in a directory of root's it can reach the file in but not list (0711)",
     async () => {
       const out = `${outDir}/params.txt`;
-      const handler = makeHandler([script("params-file.sh"), out], { user: nobody });
+      const handler = makeHandler([root.script("params-file.sh"), out], { user: nobody });
       const record = await runHandler(
         handler,
         makeEvent({ NEW_PASSWORD: "s3cret!" }),
@@ -111,7 +111,7 @@ describe(`runHandler as another user${ROOT_ONLY}`, () => {
   it.skipIf(!isRoot)("fails with a clear reason when its cwd is closed to it", async () => {
     const closed = root.path("closed");
     mkdirSync(closed, { mode: 0o700 });
-    const handler = makeHandler([script("exit-code.sh"), "0"], { user: nobody, cwd: closed });
+    const handler = makeHandler([root.script("exit-code.sh"), "0"], { user: nobody, cwd: closed });
     const record = await runHandler(handler, makeEvent(), makeContext(root.varDir));
     expect(record).toMatchObject({
       outcome: "failed",
@@ -165,7 +165,7 @@ describe(`root lock${ROOT_ONLY}`, () => {
     const ctx = makeContext(root.varDir);
     mkdirSync(root.varDir, { recursive: true });
     writeFileSync(ctx.rootLockFile, "");
-    const handler = makeHandler([script("exit-code.sh"), "0"], { user: nobody });
+    const handler = makeHandler([root.script("exit-code.sh"), "0"], { user: nobody });
     expect((await runHandler(handler, makeEvent(), ctx)).outcome).toBe("ok");
   });
 });

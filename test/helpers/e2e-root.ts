@@ -3,7 +3,7 @@ import { afterEach } from "vitest";
 import { stringify } from "yaml";
 import type { SpoolState } from "../../src/spool/spool-states.js";
 import { dropEvent, type EventBody } from "./drop-event.js";
-import { type AgentProcess, startAgent } from "./evh-process.js";
+import { type AgentProcess, type StartOptions, startAgent } from "./evh-process.js";
 import { commandLineOf, processesMentioning } from "./processes.js";
 import { makeTempRoot, type TempRoot } from "./temp-root.js";
 import { waitFor } from "./wait-for.js";
@@ -31,10 +31,7 @@ export interface E2eRoot extends TempRoot {
   /** Drops an event into spool/new/ the Maildir way; returns its name. */
   drop(body: EventBody, name?: string): string;
   /** Starts `bin/evh run --root DIR ARGS` and waits until it is ready. */
-  start(
-    args?: readonly string[],
-    options?: Parameters<typeof startAgent>[2],
-  ): Promise<AgentProcess>;
+  start(args?: readonly string[], options?: Omit<StartOptions, "args">): Promise<AgentProcess>;
   /** Names in a spool folder, sorted. */
   files(state: SpoolState): string[];
   /** Lines of a file under out/ (none when it does not exist yet). */
@@ -70,9 +67,9 @@ export function makeE2eRoot(settings?: Settings): E2eRoot {
     drop: (body, name) => dropEvent(temp.spoolDir, body, name),
     async start(args = [], options = {}) {
       // Tracked before it is ready: one that never gets there must be stopped too.
-      const agent = await startAgent(temp.dir, args, { ...options, waitReady: false });
+      const agent = await startAgent(temp.dir, { ...options, args, waitReady: false });
       agents.push(agent);
-      if (options.waitReady !== false) await agent.waitForOutput("agent ready");
+      if (options.waitReady !== false) await agent.ready(options.readyTimeoutMs);
       return agent;
     },
     files(state) {

@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
-import { type EvhResult, runEvh } from "./evh-process.js";
+import { type EvhResult, run, runEvh } from "./evh-process.js";
 
 /** test/fixtures/plesk/plesk: Plesk's CLI as far as public evidence shows it (docs/plesk.md). */
 export const FAKE_PLESK = fileURLToPath(new URL("../fixtures/plesk/plesk", import.meta.url));
@@ -36,7 +35,7 @@ export function useFakePlesks(): () => FakePlesk {
     const fake: FakePlesk = {
       dir,
       env,
-      plesk: (...args) => run(FAKE_PLESK, args, env),
+      plesk: (...args) => run(FAKE_PLESK, args, { env, timeoutMs: 120_000 }),
       async list() {
         const r = await fake.plesk("bin", "event_handler", "--list");
         if (r.code !== 0) throw new Error(`fake plesk --list failed: ${r.stderr}`);
@@ -46,25 +45,6 @@ export function useFakePlesks(): () => FakePlesk {
     };
     return fake;
   };
-}
-
-function run(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<EvhResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 /** The ids on the `Id` lines of a `--list` output, as Plesk integrations collect them. */

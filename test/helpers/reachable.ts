@@ -13,3 +13,14 @@ export function reachableByOthers(file: string): boolean {
     if (dir === path.dirname(dir)) return true;
   }
 }
+
+/** Whether this checkout's bin/evh can be run by another user, and the skip note when not. */
+export function evhReachableByOthers(bin: string): { reachable: boolean; note: string } {
+  const reachable = reachableByOthers(bin);
+  return {
+    reachable,
+    note: reachable
+      ? ""
+      : " (skipped: other users cannot reach this checkout's bin/evh: a parent directory is closed to them, as /root is)",
+  };
+}

@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fixtureScript } from "./fixture-script.js";
 
 /** A throwaway evh root with handlers.d/ and spool/, removed by `cleanup()`. */
 export interface TempRoot {
@@ -12,6 +13,13 @@ export interface TempRoot {
   path(...parts: string[]): string;
   /** Write a file inside the root (parents created); returns its path. */
   write(relative: string, content: string | Uint8Array, mode?: number): string;
+  /**
+   * A copy of test/fixtures/scripts/NAME in the root's scripts/ (0755), for a
+   * handler that runs as another user: the checkout may sit under a 0700
+   * directory (`/root`, where root clones by default) that `nobody` cannot
+   * enter, the temp root is reachable by everyone.
+   */
+  script(name: string): string;
   cleanup(): void;
 }
 
@@ -34,6 +42,13 @@ export function makeTempRoot(prefix = "evh-test-"): TempRoot {
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, content, { mode });
       chmodSync(file, mode);
+      return file;
+    },
+    script(name) {
+      const file = at("scripts", name);
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+      copyFileSync(fixtureScript(name), file);
+      chmodSync(file, 0o755);
       return file;
     },
     cleanup() {

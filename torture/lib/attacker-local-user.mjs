@@ -115,7 +115,7 @@ export const LOCAL_USER_ATTACKS = [
       await until(() => !agent.alive || agent.output().includes("agent ready"), 15_000);
       const started = agent.output().includes("agent ready");
       if (started) await until(() => !existsSync(path.join(dir, "spool", "new", "x.json")), 5_000);
-      if (agent.alive) await agent.stop(10_000);
+      if (agent.alive) await agent.stop("SIGTERM", 10_000);
       r.check("the agent refuses a root the local user owns", !started, agent.output().slice(-300));
       const v = await s.evh("validate", []);
       r.figure(
@@ -332,7 +332,7 @@ export const LOCAL_USER_ATTACKS = [
         started,
         agent.output().slice(-200),
       );
-      if (agent.alive) await agent.stop(10_000);
+      if (agent.alive) await agent.stop("SIGTERM", 10_000);
       if (pid) process.kill(pid, "SIGKILL");
       await sleeper;
       const race = await Promise.all(
@@ -346,7 +346,7 @@ export const LOCAL_USER_ATTACKS = [
         running === 1,
         `${running} running`,
       );
-      for (const a of race) if (a.alive) await a.stop(10_000);
+      for (const a of race) if (a.alive) await a.stop("SIGTERM", 10_000);
     },
   },
 ];

@@ -31,7 +31,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { EVH_BIN, processAlive } from "./harness.mjs";
+import { EVH_BIN, processAlive, run } from "./harness.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const GROUP_PREFIX = "evhatk";
@@ -219,41 +219,23 @@ export class World {
    * Runs a program as one of the identities, to completion or `timeoutMs`
    * (then SIGKILL): {code, signal, stdout, stderr, timedOut, ms}.
    */
-  runAs(who, file, args = [], options = {}) {
+  async runAs(who, file, args = [], options = {}) {
     const id = this.ids[who];
-    const started = Date.now();
-    return new Promise((resolve) => {
-      const child = spawn(file, args, {
+    try {
+      return await run(file, args, {
         uid: id.uid,
         gid: id.gid,
         cwd: options.cwd ?? "/",
         env: { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", ...options.env },
-        stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+        cleanEnv: true,
+        input: options.input,
         signal: options.signal,
+        timeoutMs: options.timeoutMs ?? 15_000,
       });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (d) => {
-        stdout += d;
-      });
-      child.stderr.setEncoding("utf8").on("data", (d) => {
-        stderr += d;
-      });
-      if (options.input !== undefined) child.stdin.end(options.input);
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        child.kill("SIGKILL");
-      }, options.timeoutMs ?? 15_000);
-      child.on("error", (error) => {
-        clearTimeout(timer);
-        resolve({ code: -1, signal: null, stdout, stderr: String(error), timedOut, ms: 0 });
-      });
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code, signal, stdout, stderr, timedOut, ms: Date.now() - started });
-      });
-    });
+    } catch (error) {
+      // Could not start (no such program, or not executable by that user): a result like any other.
+      return { code: -1, signal: null, stdout: "", stderr: String(error), timedOut: false, ms: 0 };
+    }
   }
 
   /** The administrator's `bin/evh ARGS`, with a clean environment (no $EVH_ROOT) in `cwd`. */

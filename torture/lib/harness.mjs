@@ -4,9 +4,9 @@
  * Maildir-style producer, polling with deadlines, and the report that
  * collects checks and figures.
  */
-import { spawn } from "node:child_process";
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -19,32 +19,24 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { REPO } from "./evh.mjs";
 
-export const REPO = fileURLToPath(new URL("../..", import.meta.url));
-export const EVH_BIN = path.join(REPO, "bin", "evh");
+// Driving bin/evh and waiting: one set for the torture scripts and the vitest helpers.
+export {
+  AgentProcess,
+  EVH_BIN,
+  REPO,
+  run,
+  runEvh,
+  sleep,
+  startAgent,
+  TEST_ENV,
+  until,
+  waitFor,
+} from "./evh.mjs";
+
 export const FIXTURES = path.join(REPO, "torture", "fixtures");
 export const isRoot = process.getuid?.() === 0;
-
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `condition` every `pollMs` until it is truthy; returns its value, or undefined after `timeoutMs`. */
-export async function until(condition, timeoutMs, pollMs = 25) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline) return undefined;
-    await sleep(pollMs);
-  }
-}
-
-/** Like `until`, but a timeout is an error naming what was awaited. */
-export async function waitFor(condition, timeoutMs, what) {
-  const value = await until(condition, timeoutMs);
-  if (value === undefined) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-  return value;
-}
 
 /** A small seeded PRNG (mulberry32), so a failing run can be replayed with `--seed`. */
 export function random(seed) {
@@ -195,6 +187,19 @@ export class Root {
     return file;
   }
 
+  /**
+   * A copy of torture/fixtures/NAME in the root's fixtures/ (0755), for a
+   * handler that runs as another user: the checkout may sit under a 0700
+   * directory (`/root`) that `nobody` cannot enter; the root is 0755.
+   */
+  fixture(name) {
+    const file = this.path("fixtures", name);
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+    copyFileSync(path.join(FIXTURES, name), file);
+    chmodSync(file, 0o755);
+    return file;
+  }
+
   removeHandler(name) {
     rmSync(this.path("handlers.d", name), { force: true, recursive: true });
   }
@@ -274,142 +279,6 @@ export class Root {
 
   cleanup() {
     rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** Runs `bin/evh ARGS` to completion: {code, stdout, stderr}. */
-export function runEvh(args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(EVH_BIN, args, {
-      env: { ...process.env, NO_COLOR: "1", ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Console output kept per agent: enough to explain a failure, bounded for runs of thousands of events. */
-const OUTPUT_TAIL_CHARS = 256 * 1024;
-
-/**
- * Starts `bin/evh run --root ROOT` (optionally under `ulimit -n`) and, unless
- * `waitReady: false`, waits for "agent ready". The pid is the agent's own
- * (the shell execs it), so kill -9 and /proc/<pid>/status reach the agent.
- */
-export async function startAgent(root, options = {}) {
-  const evhArgs = ["run", "--root", root.dir, ...(options.args ?? [])];
-  const [file, args] =
-    options.ulimitFiles === undefined
-      ? [EVH_BIN, evhArgs]
-      : [
-          "/bin/sh",
-          ["-c", `ulimit -n ${options.ulimitFiles} && exec "$0" "$@"`, EVH_BIN, ...evhArgs],
-        ];
-  const child = spawn(file, args, {
-    env: { ...process.env, NO_COLOR: "1", ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const agent = new AgentProcess(child);
-  if (options.waitReady !== false) await agent.ready(options.readyTimeoutMs ?? 20_000);
-  return agent;
-}
-
-export class AgentProcess {
-  constructor(child) {
-    this.child = child;
-    this.pid = child.pid;
-    this.tail = "";
-    this.readySeen = false;
-    this.expectedExit = false;
-    this.exitInfo = undefined;
-    const onData = (d) => {
-      if (!this.readySeen && d.includes("agent ready")) this.readySeen = true;
-      this.tail = (this.tail + d).slice(-OUTPUT_TAIL_CHARS);
-    };
-    child.stdout.setEncoding("utf8").on("data", onData);
-    child.stderr.setEncoding("utf8").on("data", onData);
-    this.exited = new Promise((resolve) => {
-      child.on("exit", (code, signal) => {
-        this.exitInfo = { code, signal };
-        resolve(this.exitInfo);
-      });
-    });
-  }
-
-  get alive() {
-    return this.exitInfo === undefined;
-  }
-
-  /** True when the agent exited without being asked to (a crash). */
-  get crashed() {
-    return this.exitInfo !== undefined && !this.expectedExit;
-  }
-
-  output() {
-    return this.tail;
-  }
-
-  async ready(timeoutMs = 20_000) {
-    const ok = await until(() => this.readySeen || !this.alive, timeoutMs);
-    if (!ok || !this.readySeen) {
-      throw new Error(
-        `agent not ready (exit ${JSON.stringify(this.exitInfo)}); output:\n${this.tail.slice(-4000)}`,
-      );
-    }
-  }
-
-  /** kill -9, and wait until the process is gone. */
-  async kill9() {
-    this.expectedExit = true;
-    if (this.alive) this.child.kill("SIGKILL");
-    return this.exited;
-  }
-
-  /** SIGTERM, wait for a clean exit (SIGKILL after `timeoutMs`); returns {code, signal}. */
-  async stop(timeoutMs = 40_000) {
-    this.expectedExit = true;
-    if (!this.alive) return this.exitInfo;
-    this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
-    const info = await this.exited;
-    clearTimeout(timer);
-    return info;
-  }
-
-  signal(name) {
-    if (this.alive) this.child.kill(name);
-  }
-
-  /** Peak resident memory so far, in KiB (VmHWM), or undefined once exited. */
-  peakRssKiB() {
-    return procStatusKiB(this.pid, "VmHWM");
-  }
-
-  rssKiB() {
-    return procStatusKiB(this.pid, "VmRSS");
-  }
-}
-
-function procStatusKiB(pid, field) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -84,18 +84,13 @@ export interface Root {
   path(...parts: string[]): string;
   spool(state: string, name?: string): string;
   writeHandler(name: string, text: string, mode?: number): string;
+  /** A copy of torture/fixtures/NAME inside the root, reachable by other users. */
+  fixture(name: string): string;
   emit(content: object | string | Uint8Array, name?: string): string;
   list(state: string): string[];
   events(state: string): string[];
   sidecar(name: string): { reason: string; detail: string; at: string } | undefined;
   cleanup(): void;
-}
-export interface AgentProcess {
-  readonly pid: number;
-  readonly alive: boolean;
-  output(): string;
-  kill9(): Promise<unknown>;
-  stop(timeoutMs?: number): Promise<{ code: number | null; signal: string | null }>;
 }
 export const isRoot: boolean;
 export function makeRoot(options?: {
@@ -103,14 +98,6 @@ export function makeRoot(options?: {
   config?: Record<string, unknown>;
   handlers?: Record<string, string>;
 }): Root;
-export function startAgent(
-  root: Root,
-  options?: { args?: string[]; ulimitFiles?: number; waitReady?: boolean },
-): Promise<AgentProcess>;
-export function until<T>(
-  condition: () => T | Promise<T>,
-  timeoutMs: number,
-  pollMs?: number,
-): Promise<T | undefined>;
+export { AgentProcess, startAgent, until } from "./evh.mjs";
 export function readRuns(file: string): { counts: Map<string, number>; lines: number };
 export function handlerYaml(doc: Record<string, unknown>): string;

@@ -119,14 +119,14 @@ function writeHandlers(root, scratch) {
             id: "as-nobody",
             event: "t_lock",
             user: "nobody",
-            command: [RECORD, path.join(scratch, "lock.log"), "0"],
+            command: [root.fixture("record-run.sh"), path.join(scratch, "lock.log"), "0"],
           },
           {
             id: "snoop",
             event: "t_snoop",
             user: "nobody",
             command: [
-              path.join(FIXTURES, "snoop.sh"),
+              root.fixture("snoop.sh"),
               path.join(scratch, "root-only.txt"),
               root.path("var", "journal.jsonl"),
             ],
