@@ -51,7 +51,7 @@ async function failedRun(root: E2eRoot) {
   );
   const bad = root.drop("{not json", "2000-bad.json");
   await waitFor(() => root.files("failed").length === 4, 15_000, "two events in failed/");
-  expect(await agent.stop()).toBe(0);
+  expect((await agent.stop()).code).toBe(0);
   const waiting = root.drop(
     { event: "domain_create", params: { NEW_DOMAIN_NAME: "shop.test" } },
     "3000-waiting.json",

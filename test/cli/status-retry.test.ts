@@ -100,7 +100,7 @@ describe("evh status", () => {
         { ...run, elapsed_s: expect.any(Number) },
       ]);
     } finally {
-      expect(await agent.stop()).toBe(0);
+      expect((await agent.stop()).code).toBe(0);
     }
   });
 

@@ -133,7 +133,7 @@ describe("stopping", () => {
     agent.child.kill("SIGTERM");
     await waitForLog(root.logFile, (e) => e.message === "stopping: waiting for running handlers");
     agent.child.kill("SIGTERM");
-    expect(await agent.exited).toBe(0);
+    expect((await agent.exited).code).toBe(0);
     const messages = readLog(root.logFile).map((e) => e.message);
     expect(messages).toContain("received SIGTERM again: stopping now");
     expect(messages).toContain("grace period over: killing running handlers");
