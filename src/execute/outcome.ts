@@ -20,6 +20,10 @@ export interface RunRecord {
   readonly stderr: string;
   /** Why it could not start, was refused, or how it failed, in one line. */
   readonly error: string | undefined;
+  /** A webhook's HTTP status; absent when no response came (and for commands). */
+  readonly statusCode?: number;
+  /** A webhook's response body: the first 4 KiB, secrets redacted. */
+  readonly response?: string;
 }
 
 /** The final word on one handler for one event, after retries (the sidecar's `outcomes`). */
@@ -35,6 +39,12 @@ export interface HandlerOutcome {
    * reason says it; absent when the process ran.
    */
   readonly error?: string;
+  /** Webhook handlers only (docs/webhooks.md): the last attempt's HTTP status, when it got one. */
+  readonly status_code?: number;
+  /** Webhook handlers only: the last response body's first 4 KiB, redacted (SPEC §8). */
+  readonly response?: string;
+  /** Webhook handlers only: how long the last attempt took. */
+  readonly duration_ms?: number;
 }
 
 /**
