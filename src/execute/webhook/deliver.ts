@@ -121,7 +121,9 @@ export function deliver(request: WebhookRequest, options: DeliverOptions): Promi
     options.signal.addEventListener("abort", onAbort, { once: true });
 
     req.on("error", (error: NodeJS.ErrnoException) => {
-      fail(`${error.code ?? "error"}: ${error.message}`.replace(/\s+/g, " "));
+      const code = error.code ?? "error";
+      const text = error.message.includes(code) ? error.message : `${code}: ${error.message}`;
+      fail(text.replace(/\s+/g, " "));
     });
     req.on("response", (res) => {
       const kept: Buffer[] = [];
