@@ -29,7 +29,9 @@ export interface Received {
 }
 
 /** What to answer a request: a status (with a body and headers), or never (hang). */
-export type Answer = { status: number; body?: string; headers?: Record<string, string> } | "hang";
+export type Answer =
+  | { status: number; body?: string; headers?: Record<string, string>; delayMs?: number }
+  | "hang";
 
 export interface Receiver {
   readonly url: string;
@@ -81,8 +83,12 @@ export async function startReceiver(
         hanging.push(res);
         return;
       }
-      res.writeHead(answer.status, answer.headers ?? {});
-      res.end(answer.body ?? "");
+      const send = () => {
+        res.writeHead(answer.status, answer.headers ?? {});
+        res.end(answer.body ?? "");
+      };
+      if (answer.delayMs === undefined) send();
+      else setTimeout(send, answer.delayMs);
     });
   };
   const server = options.tls
