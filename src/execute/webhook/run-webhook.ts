@@ -1,6 +1,6 @@
 import type { EvhEvent } from "../../events/event.js";
 import type { Handler } from "../../handlers/handler.js";
-import { readSecretKey } from "../../handlers/secret-file.js";
+import { readSecretKey, secretFileProblem } from "../../handlers/secret-file.js";
 import type { WebhookSpec } from "../../handlers/webhook.js";
 import { Redactor } from "../../record/redact.js";
 import { CANCELED, type RunRecord } from "../outcome.js";
@@ -48,13 +48,16 @@ export async function runWebhook(
     const record: RunRecord = { ...base, outcome: "failed", durationMs: 0, error: CANCELED };
     return { record, retryable: false, retryAfterMs: undefined };
   }
-  const key = readSecretKey(spec.secretFile);
+  // Checked again at every delivery, not only at load: a key file made
+  // readable to others since is not used to sign anything.
+  const problem = secretFileProblem(spec.secretFile, process.getuid?.() ?? 0);
+  const key = problem === undefined ? readSecretKey(spec.secretFile) : undefined;
   if (key === undefined) {
     const record: RunRecord = {
       ...base,
       outcome: "failed",
       durationMs: 0,
-      error: `cannot read a whsec_ key from secret_file ${spec.secretFile}`,
+      error: problem ?? `cannot read a whsec_ key from secret_file ${spec.secretFile}`,
     };
     // The file can be fixed while the retries wait.
     return { record, retryable: true, retryAfterMs: undefined };

@@ -1,3 +1,4 @@
+import { chmodSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunRecord } from "../../../src/execute/outcome.js";
 import { runWithRetry } from "../../../src/execute/run-with-retry.js";
@@ -105,6 +106,32 @@ describe("webhook delivery", () => {
     const [a, b] = receiver.received;
     // Cap 1.2 s (600 ms doubled once): the 1 s asked for is honoured over the 600 ms backoff.
     expect((b?.at ?? 0) - (a?.at ?? 0)).toBeGreaterThanOrEqual(990);
+  });
+
+  it("caps a long Retry-After at the backoff's cap", async () => {
+    receiver = await startReceiver();
+    receiver.answer((_, n) =>
+      n === 1 ? { status: 503, headers: { "Retry-After": "3600" } } : { status: 200 },
+    );
+    const started = Date.now();
+    const { outcome } = await run(
+      webhookHandler(receiver.url, {}, { retry: { attempts: 1, backoffMs: 100 } }),
+    );
+    expect(outcome).toMatchObject({ outcome: "ok", attempts: 2 });
+    // An hour asked for, 100 ms allowed: generous for a busy machine, far from an hour.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it("does not sign with a key file that became readable to others since it was loaded", async () => {
+    receiver = await startReceiver();
+    const handler = webhookHandler(receiver.url);
+    chmodSync(root.path("key"), 0o644);
+    const { outcome } = await run(handler);
+    expect(receiver.received).toHaveLength(0);
+    expect(outcome).toMatchObject({
+      outcome: "failed",
+      error: `secret_file ${root.path("key")} can be read or written by group or others (mode 0644) (fix: chmod 600 ${root.path("key")})`,
+    });
   });
 
   it("does not retry a 400 this round; the outcome holds the status and the redacted body", async () => {
