@@ -185,6 +185,24 @@ describe("webhook handlers, end to end", () => {
     expect(r.received[1]?.verified).toBeDefined();
   });
 
+  test("the root lock does not stop a webhook (no program runs as root)", {
+    timeout: 60_000,
+  }, async () => {
+    const r = await receiver();
+    const root = hookRoot(r.url);
+    root.write("var/root.event_handler.lock", "");
+    const list = await runEvh(["list", "--root", root.dir]);
+    expect(list.stdout).toMatch(/crm-hook .* active\n/);
+    await root.start();
+    root.drop(event("jdoe"));
+    await waitFor(
+      () => r.received.length === 1 && root.files("cur").length === 0,
+      20_000,
+      "the delivery",
+    );
+    expect(r.received[0]?.verified).toBeDefined();
+  });
+
   test("a malformed webhook: block is a file:line error, and the other handlers keep working", {
     timeout: 60_000,
   }, async () => {
