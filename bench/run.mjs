@@ -25,8 +25,9 @@ import { idle } from "./scenarios/idle.mjs";
 import { latency } from "./scenarios/latency.mjs";
 import { profile } from "./scenarios/profile.mjs";
 import { throughput } from "./scenarios/throughput.mjs";
+import { webhook } from "./scenarios/webhook.mjs";
 
-const SCENARIOS = { throughput, latency, backlog, handlers, idle, profile };
+const SCENARIOS = { throughput, latency, backlog, handlers, idle, profile, webhook };
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
 
 let opts;

@@ -1,6 +1,14 @@
 import { parseArgs } from "node:util";
 
-export const SECTIONS = ["throughput", "latency", "backlog", "handlers", "idle", "profile"];
+export const SECTIONS = [
+  "throughput",
+  "latency",
+  "backlog",
+  "handlers",
+  "idle",
+  "profile",
+  "webhook",
+];
 export const CONTENDERS = ["evh", "node", "node-execa", "xargs", "incron"];
 
 /**
@@ -21,6 +29,11 @@ const OPTIONS = {
   backlog: { default: 20_000, full: 100_000, help: "events waiting in new/ when the agent starts" },
   handlers: { default: "10,100,1000,10000", full: "10,100,1000,10000", help: "handler counts" },
   "match-n": { default: 1000, full: 3000, help: "events per handler-count run" },
+  "webhook-n": {
+    default: 3000,
+    full: 3000,
+    help: "events per burst to a local receiver (webhook handler vs curl command)",
+  },
   "idle-s": { default: 10, full: 30, help: "seconds of idle measurement" },
   "run-timeout": { default: 600, full: 3600, help: "seconds after which one run stops waiting" },
 };
@@ -97,6 +110,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
     ),
     matchN: number("match-n"),
     idleS: number("idle-s"),
+    webhookN: number("webhook-n"),
     runTimeoutS: number("run-timeout"),
     sections: SECTIONS.filter((s) => (only.length === 0 || only.includes(s)) && !skip.includes(s)),
     evhBin: pick("evh"),

@@ -77,6 +77,19 @@ export function renderReport(results) {
       ]),
     );
   }
+  const wh = results.webhook;
+  if (wh) {
+    section(
+      `Webhooks: ${o.webhookN} events to a local receiver answering 200 at once (concurrency ${o.concurrency})${load("webhook")}`,
+      table(wh.rows, [
+        ["handler", (r) => r.contender],
+        ["events/s", (r) => num(r.perSecond)],
+        ["drop→receipt p50 ms", (r) => num(r.latencyMs.p50, 0)],
+        ["p99 ms", (r) => num(r.latencyMs.p99, 0)],
+        ["missing", (r) => r.missing],
+      ]),
+    );
+  }
   const idle = results.idle;
   if (idle) {
     const epoll = idle.epoll

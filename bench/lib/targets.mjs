@@ -71,6 +71,13 @@ export function checkTargets(results) {
     add("matching cost flat", "not measured", null);
   }
 
+  const wh = results.webhook;
+  add(
+    "webhook handler throughput ≥ 5× a curl command handler",
+    `${fmt(wh?.ratio)}×`,
+    wh ? wh.ratio >= 5 : null,
+  );
+
   const idle = results.idle;
   const wakeups = idle?.epoll?.wakeupsPerS ?? idle?.wakeupsPerS;
   add(

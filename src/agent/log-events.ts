@@ -80,6 +80,9 @@ export function logRun(logger: Logger, claimed: ClaimedEvent, r: RunRecord): voi
     duration_ms: r.durationMs,
     stdout: r.stdout,
     stderr: r.stderr,
+    // A webhook's answer (docs/webhooks.md); the body is already redacted.
+    ...(r.statusCode === undefined ? {} : { status_code: r.statusCode }),
+    ...(r.response === undefined ? {} : { response: r.response }),
   });
 }
 

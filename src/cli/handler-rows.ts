@@ -63,7 +63,9 @@ export function handlerRows(loaded: LoadedHandlers): HandlerRow[] {
 
 function handlerRow(handler: Handler, loaded: LoadedHandlers): HandlerRow {
   const refusal = handler.enabled
-    ? rootLockRefusal(loaded.rootLockFile, handlerUid(handler, loaded.agentUser))
+    ? handler.webhook === undefined
+      ? rootLockRefusal(loaded.rootLockFile, handlerUid(handler, loaded.agentUser))
+      : undefined
     : undefined;
   return {
     id: handler.id,

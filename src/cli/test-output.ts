@@ -1,4 +1,5 @@
 import { formatDuration } from "../config/duration.js";
+import type { ShownRequest } from "../execute/webhook/shown-request.js";
 import { count } from "../record/count-text.js";
 import type { RunRecord } from "../record/outcome.js";
 import { displayPath } from "./output.js";
@@ -12,6 +13,7 @@ export function formatPlanned(n: number, p: PlannedHandler): string {
   const verdict = p.state === "run" ? "runs" : p.state;
   const head = `\n${n}. ${h.id} (${where}): ${verdict}${p.reason === undefined ? "" : `: ${p.reason}`}`;
   if (p.state !== "run" && p.state !== "refused") return head;
+  if (p.request !== undefined) return formatRequest(head, p, p.request);
   const inv = p.invocation;
   const lines = [
     head,
@@ -27,9 +29,30 @@ export function formatPlanned(n: number, p: PlannedHandler): string {
   return lines.join("\n");
 }
 
+/** A webhook handler: the request it would send, as sent (docs/webhooks.md), secrets masked. */
+function formatRequest(head: string, p: PlannedHandler, request: ShownRequest): string {
+  const h = p.handler;
+  const lines = [
+    head,
+    `   webhook  ${request.method} ${show(request.url)}`,
+    `   timeout  ${h.timeoutMs === 0 ? "none" : formatDuration(h.timeoutMs)}${h.retry.attempts > 0 ? `, retry ${count(h.retry.attempts, "time")}` : ""}`,
+  ];
+  Object.entries(request.headers).forEach(([name, value], i) => {
+    lines.push(`   ${i === 0 ? "headers  " : "         "}${name}: ${show(value)}`);
+  });
+  lines.push(`   body     ${jsonText(JSON.parse(request.body))}`);
+  return lines.join("\n");
+}
+
 export function formatRecord(r: RunRecord): string {
   const how =
-    r.signal !== null ? `signal ${r.signal}` : r.exitCode !== null ? `exit ${r.exitCode}` : "";
+    r.statusCode !== undefined
+      ? `HTTP ${r.statusCode}`
+      : r.signal !== null
+        ? `signal ${r.signal}`
+        : r.exitCode !== null
+          ? `exit ${r.exitCode}`
+          : "";
   const detail = [how, `${r.durationMs} ms`, r.attempt > 1 ? `attempt ${r.attempt}` : ""]
     .filter(Boolean)
     .join(", ");
@@ -38,6 +61,7 @@ export function formatRecord(r: RunRecord): string {
   for (const [label, text] of [
     ["stdout", r.stdout],
     ["stderr", r.stderr],
+    ["response", r.response ?? ""],
   ] as const) {
     if (text === "") continue;
     // Line by line, each escaped like an env value: a handler must not be
@@ -67,6 +91,7 @@ export function plannedJson(p: PlannedHandler, record: RunRecord | undefined) {
     env: inv.env,
     stdin: inv.stdinJson ?? null,
     timeout_ms: p.handler.timeoutMs,
+    ...(p.request === undefined ? {} : { webhook: p.request }),
     result:
       record === undefined
         ? null
@@ -79,6 +104,8 @@ export function plannedJson(p: PlannedHandler, record: RunRecord | undefined) {
             stdout: record.stdout,
             stderr: record.stderr,
             error: record.error ?? null,
+            ...(record.statusCode === undefined ? {} : { status_code: record.statusCode }),
+            ...(record.response === undefined ? {} : { response: record.response }),
           },
   };
 }

@@ -3,6 +3,7 @@ import type { EvhEvent } from "../events/event.js";
 import { buildInvocation, type Invocation } from "../execute/build-invocation.js";
 import { paramsBaseDirShown } from "../execute/params-base-dir.js";
 import { rootLockRefusal } from "../execute/root-lock.js";
+import { type ShownRequest, shownRequest } from "../execute/webhook/shown-request.js";
 import { resolveWorkingDir } from "../execute/working-dir.js";
 import { compileGlob } from "../handlers/glob.js";
 import type { Handler } from "../handlers/handler.js";
@@ -25,6 +26,8 @@ export interface PlannedHandler {
   readonly invocation: Invocation;
   /** Where it would start: `cwd`, else the user's home, else `/`. */
   readonly cwd: string;
+  /** A webhook handler's request, secrets masked; its invocation is then empty. */
+  readonly request?: ShownRequest;
 }
 
 export interface PlanInput {
@@ -60,6 +63,8 @@ export function planTest(loaded: LoadedHandlers, input: PlanInput): PlannedHandl
   );
   return everything.match(input.event).map(({ handler: matched, when }): PlannedHandler => {
     const handler = disabled.has(matched.id) ? { ...matched, enabled: false } : matched;
+    if (handler.webhook !== undefined)
+      return plannedWebhook(handler, handler.webhook, when, loaded, input);
     const user = handler.user ?? loaded.agentUser;
     const invocation = shownInvocation(handler, user, loaded, input);
     const where = resolveWorkingDir(
@@ -79,6 +84,41 @@ export function planTest(loaded: LoadedHandlers, input: PlanInput): PlannedHandl
     const failure = "error" in where ? `would fail: ${where.error}` : undefined;
     return { ...base, state: "run", reason: failure };
   });
+}
+
+/** What a webhook handler runs: nothing. */
+const NO_INVOCATION: Invocation = {
+  file: "",
+  args: [],
+  env: {},
+  cwd: "/",
+  uid: undefined,
+  gid: undefined,
+  shell: false,
+  stdinJson: undefined,
+};
+
+/**
+ * A webhook handler: no process, so no user, cwd or root lock (it never
+ * runs as anyone); what it would send instead.
+ */
+function plannedWebhook(
+  handler: Handler,
+  webhook: NonNullable<Handler["webhook"]>,
+  when: boolean,
+  loaded: LoadedHandlers,
+  input: PlanInput,
+): PlannedHandler {
+  const base = {
+    handler,
+    user: loaded.agentUser,
+    invocation: NO_INVOCATION,
+    cwd: "/",
+    request: shownRequest(webhook, handler.id, input.event, input.redactor),
+  };
+  if (!handler.enabled) return { ...base, state: "disabled", reason: "enabled: false" };
+  if (!when) return { ...base, state: "skipped", reason: whenFailure(handler, input) };
+  return { ...base, state: "run", reason: undefined };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { SystemUser } from "../system/system-users.js";
+import type { WebhookSpec } from "./webhook.js";
 
 /** The levels accepted for `priority` (SPEC §3). */
 export const PRIORITY_LEVELS = { lowest: 0, low: 25, normal: 50, high: 75, highest: 100 } as const;
@@ -43,6 +44,12 @@ export interface Handler {
   /** iconv-lite charset name. */
   readonly encoding: string;
   readonly cwd: string | undefined;
+  /**
+   * Set for a webhook handler (docs/webhooks.md): the event is delivered
+   * over HTTP instead of running a command; `argv` is then empty and
+   * `commandText` reads `webhook POST <url>`. @defaultValue undefined
+   */
+  readonly webhook?: WebhookSpec;
 }
 
 /** A located message about a handler file (SPEC §6 `validate`). */

@@ -3,6 +3,7 @@ import { lookupUser, type SystemUser } from "../system/system-users.js";
 import type { EventLookup, ParseContext } from "./parse-context.js";
 import { checkProgram } from "./program-path.js";
 import { checkProgramReach } from "./program-reach.js";
+import { caFileProblem, secretFileProblem } from "./secret-file.js";
 
 /** The parser's view of the system, plus the loader's own policy. */
 export interface LoadContext extends ParseContext {
@@ -43,6 +44,8 @@ export function createLoadContext(agentUser: SystemUser, options: LoadOptions = 
     // Read lazily: a context made for a command that never loads handlers costs nothing.
     knownEvent: options.knownEvent ?? ((id) => catalogueLookup(getCatalogue(), id)),
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_HANDLER_FILE_BYTES,
+    secretFileCheck: (file) => secretFileProblem(file, agentUser.uid),
+    caFileCheck: caFileProblem,
     ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
     ...(options.redactFragments === undefined ? {} : { redactFragments: options.redactFragments }),
   };

@@ -44,4 +44,11 @@ export interface ParseContext {
    * @defaultValue none
    */
   readonly redactFragments?: readonly string[];
+  /**
+   * Why a webhook's `secret_file` cannot be used (owner, mode, content), or
+   * undefined. @defaultValue no check
+   */
+  secretFileCheck?(file: string): string | undefined;
+  /** Why a webhook's `ca_file` cannot be read, or undefined. @defaultValue no check */
+  caFileCheck?(file: string): string | undefined;
 }

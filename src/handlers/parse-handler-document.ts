@@ -17,6 +17,8 @@ import {
 import { DEFAULT_BACKOFF_MS, parseEnv, parseRetry } from "./handler-maps.js";
 import { parseEvents, parseWhen } from "./handler-patterns.js";
 import type { ParseContext } from "./parse-context.js";
+import { parseWebhook } from "./parse-webhook.js";
+import type { WebhookSpec } from "./webhook.js";
 import { type DocumentReport, describe, type Entry, type ValueNode } from "./yaml-nodes.js";
 
 /** The keys of a handler document (SPEC §3), in the order the docs list them. */
@@ -35,6 +37,7 @@ export const HANDLER_KEYS = [
   "stdin",
   "encoding",
   "cwd",
+  "webhook",
 ] as const;
 type HandlerKey = (typeof HANDLER_KEYS)[number];
 
@@ -85,6 +88,11 @@ export function parseHandlerDocument(
     return entry === undefined ? fallback : parse(entry);
   };
 
+  // A webhook handler delivers over HTTP instead of running a command (docs/webhooks.md).
+  const webhookEntry = get("webhook");
+  if (webhookEntry !== undefined) {
+    return parseWebhookHandler(webhookEntry, entries, line, place, report, ctx);
+  }
   const id = optional("id", (e) => parseId(e, report), place.defaultId);
   const eventEntry = required("event");
   const events = eventEntry && parseEvents(eventEntry, report, ctx);
@@ -157,6 +165,91 @@ export function parseHandlerDocument(
     stdin,
     encoding,
     cwd: cwd ?? undefined,
+  };
+}
+
+/** Keys of a command handler that mean nothing without a process. */
+const COMMAND_ONLY_KEYS = [
+  "command",
+  "user",
+  "shell",
+  "timeout",
+  "env",
+  "stdin",
+  "encoding",
+  "cwd",
+] as const;
+
+/**
+ * A handler with `webhook:`: the shared keys as for a command handler, the
+ * process keys refused on their own line, saying what to do instead.
+ */
+function parseWebhookHandler(
+  webhookEntry: Entry,
+  entries: Map<HandlerKey, Entry>,
+  line: number,
+  place: DocumentPlace,
+  report: DocumentReport,
+  ctx: ParseContext,
+): Handler | undefined {
+  for (const key of COMMAND_ONLY_KEYS) {
+    const entry = entries.get(key);
+    if (entry === undefined) continue;
+    const why =
+      key === "command"
+        ? "a handler has either command or webhook, not both"
+        : key === "timeout"
+          ? "a webhook's timeout goes inside the map (webhook.timeout)"
+          : `${key} does not apply to a webhook handler (no process runs)`;
+    report.error(entry.line, why);
+  }
+  const optional = <T>(key: HandlerKey, parse: (e: Entry) => T | undefined, fallback: T) => {
+    const entry = entries.get(key);
+    return entry === undefined ? fallback : parse(entry);
+  };
+  const id = optional("id", (e) => parseId(e, report), place.defaultId);
+  const eventEntry = entries.get("event");
+  if (eventEntry === undefined) report.error(line, "event is required");
+  const events = eventEntry && parseEvents(eventEntry, report, ctx);
+  const priority = optional("priority", (e) => parsePriority(e, report), DEFAULT_PRIORITY);
+  const enabled = optional("enabled", (e) => parseBoolean(e, report), true);
+  const when = optional("when", (e) => parseWhen(e, report), [] as WhenCondition[]);
+  const retry = optional("retry", (e) => parseRetry(e, report), NO_RETRY);
+  const webhook: WebhookSpec | undefined = parseWebhook(webhookEntry, report, ctx);
+  if (
+    report.hasErrors ||
+    id === undefined ||
+    events === undefined ||
+    priority === undefined ||
+    enabled === undefined ||
+    when === undefined ||
+    retry === undefined ||
+    webhook === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    id,
+    file: place.file,
+    line,
+    fileIndex: place.fileIndex,
+    docIndex: place.docIndex,
+    events,
+    priority,
+    userName: undefined,
+    user: undefined,
+    argv: [],
+    commandText: `webhook ${webhook.method} ${webhook.url}`,
+    shell: false,
+    timeoutMs: webhook.timeoutMs,
+    enabled,
+    when,
+    env: {},
+    retry,
+    stdin: "none",
+    encoding: "utf-8",
+    cwd: undefined,
+    webhook,
   };
 }
 

@@ -25,6 +25,10 @@ export interface RunRecord {
   readonly error: string | undefined;
   /** Killed at its timeout: the outcome is `timeout`. */
   readonly timedOut: boolean;
+  /** A webhook's HTTP status; absent when no response came (and for commands). */
+  readonly statusCode?: number;
+  /** A webhook's response body: the first 4 KiB, secrets redacted. */
+  readonly response?: string;
   /**
    * Stopped by the agent's shutdown (the grace period ended, or the agent
    * stopped while the run waited for resources) rather than by its own doing.
@@ -56,6 +60,12 @@ export interface HandlerOutcome {
    * reason says it; absent when the process ran.
    */
   readonly error?: string;
+  /** Webhook handlers only (docs/webhooks.md): the last attempt's HTTP status, when it got one. */
+  readonly statusCode?: number;
+  /** Webhook handlers only: the last response body's first 4 KiB, redacted (SPEC §8). */
+  readonly response?: string;
+  /** Webhook handlers only: how long the last attempt took. */
+  readonly durationMs?: number;
 }
 
 /** The `error` text of a canceled run (`evh test --json` shows it). */

@@ -14,6 +14,10 @@ export interface StoredOutcome {
   readonly signal: string | null;
   readonly attempts: number;
   readonly error?: string;
+  /** Webhook handlers only (docs/webhooks.md). */
+  readonly status_code?: number;
+  readonly response?: string;
+  readonly duration_ms?: number;
 }
 
 export function toStoredOutcome(o: HandlerOutcome): StoredOutcome {
@@ -24,6 +28,9 @@ export function toStoredOutcome(o: HandlerOutcome): StoredOutcome {
     signal: o.signal,
     attempts: o.attempts,
     ...(o.error === undefined ? {} : { error: o.error }),
+    ...(o.statusCode === undefined ? {} : { status_code: o.statusCode }),
+    ...(o.response === undefined ? {} : { response: o.response }),
+    ...(o.durationMs === undefined ? {} : { duration_ms: o.durationMs }),
   };
 }
 
@@ -39,5 +46,8 @@ export function fromStoredOutcome(s: StoredOutcome): HandlerOutcome {
     canceled: false,
     interrupted: false,
     ...(s.error === undefined ? {} : { error: s.error }),
+    ...(s.status_code === undefined ? {} : { statusCode: s.status_code }),
+    ...(s.response === undefined ? {} : { response: s.response }),
+    ...(s.duration_ms === undefined ? {} : { durationMs: s.duration_ms }),
   };
 }

@@ -34,7 +34,7 @@ off      client_delete                50        (agent)  /bin/true              
 30-typo  clinet_create                50        (agent)  /bin/true                   handlers.d/30-typo.yaml    active
 
 handlers.d/20-broken.yaml:3: error: priority must be 0..100 or lowest|low|normal|high|highest, got "urgent"
-handlers.d/20-broken.yaml:4: error: unknown key "comand" (did you mean "command"?); allowed keys: id, event, priority, user, command, shell, timeout, enabled, when, env, retry, stdin, encoding, cwd
+handlers.d/20-broken.yaml:4: error: unknown key "comand" (did you mean "command"?); allowed keys: id, event, priority, user, command, shell, timeout, enabled, when, env, retry, stdin, encoding, cwd, webhook
 `,
     );
   });
@@ -113,7 +113,7 @@ describe("evh validate", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(
       `handlers.d/20-broken.yaml:3: error: priority must be 0..100 or lowest|low|normal|high|highest, got "urgent"
-handlers.d/20-broken.yaml:4: error: unknown key "comand" (did you mean "command"?); allowed keys: id, event, priority, user, command, shell, timeout, enabled, when, env, retry, stdin, encoding, cwd
+handlers.d/20-broken.yaml:4: error: unknown key "comand" (did you mean "command"?); allowed keys: id, event, priority, user, command, shell, timeout, enabled, when, env, retry, stdin, encoding, cwd, webhook
 handlers.d/30-typo.yaml:1: warning: event "clinet_create" is not in the catalogue of known events (did you mean "client_create"?)
 `,
     );

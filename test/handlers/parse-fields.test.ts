@@ -170,7 +170,7 @@ describe("timeout", () => {
   });
 });
 
-describe("stdin, encoding, cwd", () => {
+describe("stdin, encoding, cwd, webhook", () => {
   it("accept their documented values", () => {
     expect(one("stdin: none\n").stdin).toBe("none");
     expect(one("stdin: json\n").stdin).toBe("json");

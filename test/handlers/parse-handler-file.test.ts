@@ -108,7 +108,7 @@ describe("parseHandlerFile: documents", () => {
     expect(handlers).toEqual([]);
     expect(out).toEqual([
       'handlers.d/crm.yaml:2: error: priority must be 0..100 or lowest|low|normal|high|highest, got "urgent"',
-      'handlers.d/crm.yaml:3: error: unknown key "comand" (did you mean "command"?); allowed keys: id, event, priority, user, command, shell, timeout, enabled, when, env, retry, stdin, encoding, cwd',
+      'handlers.d/crm.yaml:3: error: unknown key "comand" (did you mean "command"?); allowed keys: id, event, priority, user, command, shell, timeout, enabled, when, env, retry, stdin, encoding, cwd, webhook',
       'handlers.d/crm.yaml:4: error: user "no-such-user-evh" does not exist on this system',
     ]);
   });
@@ -126,7 +126,7 @@ describe("parseHandlerFile: documents", () => {
 
   it("lists the allowed keys for an unknown key without a close match", () => {
     expect(parse("event: client_create\ncommand: /bin/true\nschedule: daily\n").out).toEqual([
-      'handlers.d/crm.yaml:3: error: unknown key "schedule"; allowed keys: id, event, priority, user, command, shell, timeout, enabled, when, env, retry, stdin, encoding, cwd',
+      'handlers.d/crm.yaml:3: error: unknown key "schedule"; allowed keys: id, event, priority, user, command, shell, timeout, enabled, when, env, retry, stdin, encoding, cwd, webhook',
     ]);
   });
 
