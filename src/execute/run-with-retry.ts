@@ -3,7 +3,6 @@ import type { Handler } from "../handlers/handler.js";
 import { type HandlerOutcome, isFailure, type RunRecord } from "../record/outcome.js";
 import { pause } from "./pause.js";
 import { type RunContext, runHandler } from "./run-handler.js";
-import { runWebhook } from "./webhook/run-webhook.js";
 
 /**
  * A run context whose attempt number the retry loop owns: it counts from 1
@@ -80,6 +79,9 @@ async function runAttempt(handler: Handler, event: EvhEvent, ctx: RunContext): P
       retryAfterMs: undefined,
     };
   }
+  // Loaded on the first webhook run: an agent with command handlers only never loads the
+  // HTTP client and signing modules (a smaller start-up graph, fewer files open at once).
+  const { runWebhook } = await import("./webhook/run-webhook.js");
   return runWebhook({ ...handler, webhook }, event, ctx);
 }
 
