@@ -2,7 +2,7 @@
 // the man page and the reference never differ. Run by `npm pack` (prepack)
 // and the .deb build; the result is not committed.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 
 const root = new URL("../", import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
@@ -18,4 +18,7 @@ const roff = execFileSync(
   { input: source, encoding: "utf8" },
 );
 mkdirSync(new URL("man/", root), { recursive: true });
-writeFileSync(new URL("man/evh.1", root), roff);
+// Temp file and rename: a package build running at the same time never packs half a page.
+const temp = new URL(`man/.evh.1.${process.pid}`, root);
+writeFileSync(temp, roff);
+renameSync(temp, new URL("man/evh.1", root));
