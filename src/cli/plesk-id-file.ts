@@ -2,6 +2,7 @@ import { constants } from "node:fs";
 import { type FileHandle, lstat, open, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
+import { readTextNoFollow } from "../system/read-text-no-follow.js";
 import { ensureTrustedStateDir } from "../system/trusted-path.js";
 import { CommandError } from "./cli-error.js";
 import { displayPath } from "./output.js";
@@ -88,18 +89,8 @@ async function lock(temp: string): Promise<FileHandle> {
 }
 
 async function readState(file: string): Promise<PleskIds> {
-  let text: string;
-  try {
-    const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      text = await handle.readFile("utf8");
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (errnoCode(error) === "ENOENT") return NO_PLESK_IDS;
-    throw error;
-  }
+  const text = await readTextNoFollow(file);
+  if (text === undefined) return NO_PLESK_IDS;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -3,6 +3,7 @@ import { type FileHandle, mkdir, open, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../errors/evh-error.js";
 import { writeFileAtomic } from "../system/atomic-write.js";
+import { readTextNoFollow } from "../system/read-text-no-follow.js";
 import { checkRecord, type JournalRecord } from "./journal-record.js";
 import { type EventProgress, JournalState } from "./journal-state.js";
 import type { HandlerOutcome } from "./outcome.js";
@@ -289,18 +290,8 @@ async function readRecords(
 ): Promise<{ records: JournalRecord[]; skipped: { line: number; reason: string }[] }> {
   const records: JournalRecord[] = [];
   const skipped: { line: number; reason: string }[] = [];
-  let text: string;
-  try {
-    const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      text = await handle.readFile("utf8");
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (errnoCode(error) === "ENOENT") return { records, skipped };
-    throw error;
-  }
+  const text = await readTextNoFollow(file);
+  if (text === undefined) return { records, skipped };
   const lines = text.split("\n");
   lines.forEach((line, index) => {
     if (!line) return;
