@@ -238,11 +238,16 @@ export class World {
     }
   }
 
-  /** The administrator's `bin/evh ARGS`, with a clean environment (no $EVH_ROOT) in `cwd`. */
+  /**
+   * The administrator's `bin/evh ARGS`, with a clean environment (no $EVH_ROOT) in `cwd`.
+   * A RUNTIME_DIRECTORY of the test run is kept: `evh test --exec` as root would otherwise
+   * make /run/evh for its params files and leave it behind.
+   */
   evh(args, options = {}) {
+    const runtime = process.env.RUNTIME_DIRECTORY;
     return this.runAs("admin", EVH_BIN, args, {
       ...options,
-      env: { NO_COLOR: "1", ...options.env },
+      env: { NO_COLOR: "1", ...(runtime ? { RUNTIME_DIRECTORY: runtime } : {}), ...options.env },
     });
   }
 
