@@ -88,15 +88,21 @@ export function parseHandlerDocument(
     return entry === undefined ? fallback : parse(entry);
   };
 
+  // The keys every handler has, whether it runs a command or delivers a webhook.
+  const eventEntry = required("event");
+  const common = {
+    id: optional("id", (e) => parseId(e, report), place.defaultId),
+    events: eventEntry && parseEvents(eventEntry, report, ctx),
+    priority: optional("priority", (e) => parsePriority(e, report), DEFAULT_PRIORITY),
+    enabled: optional("enabled", (e) => parseBoolean(e, report), true),
+    when: optional("when", (e) => parseWhen(e, report), [] as WhenCondition[]),
+    retry: optional("retry", (e) => parseRetry(e, report), NO_RETRY),
+  };
   // A webhook handler delivers over HTTP instead of running a command (docs/webhooks.md).
   const webhookEntry = get("webhook");
   if (webhookEntry !== undefined) {
-    return parseWebhookHandler(webhookEntry, entries, line, place, report, ctx);
+    return parseWebhookHandler(webhookEntry, entries, common, line, place, report, ctx);
   }
-  const id = optional("id", (e) => parseId(e, report), place.defaultId);
-  const eventEntry = required("event");
-  const events = eventEntry && parseEvents(eventEntry, report, ctx);
-  const priority = optional("priority", (e) => parsePriority(e, report), DEFAULT_PRIORITY);
   // null: not given (the agent's own user, its home); undefined: given but invalid.
   const user = optional("user", (e) => parseUser(e, report, ctx), null);
   const shell = optional("shell", (e) => parseBoolean(e, report), false);
@@ -108,10 +114,7 @@ export function parseHandlerDocument(
       : undefined;
   const command = parsed && !shell ? anchorProgram(parsed, ctx.baseDir) : parsed;
   const timeoutMs = optional("timeout", (e) => parseDurationEntry(e, report), DEFAULT_TIMEOUT_MS);
-  const enabled = optional("enabled", (e) => parseBoolean(e, report), true);
-  const when = optional("when", (e) => parseWhen(e, report), [] as WhenCondition[]);
   const env = optional("env", (e) => parseEnv(e, report), {} as Record<string, string>);
-  const retry = optional("retry", (e) => parseRetry(e, report), NO_RETRY);
   const stdin = optional("stdin", (e) => parseStdin(e, report), "none" as const);
   const encoding = optional("encoding", (e) => parseEncoding(e, report), "utf-8");
 
@@ -125,47 +128,61 @@ export function parseHandlerDocument(
       user?.user,
     );
   }
+  const base = commonFields(common, place, line);
   if (
     report.hasErrors ||
-    id === undefined ||
-    events === undefined ||
-    priority === undefined ||
+    base === undefined ||
     user === undefined ||
     shell === undefined ||
     cwd === undefined ||
     command === undefined ||
     timeoutMs === undefined ||
-    enabled === undefined ||
-    when === undefined ||
     env === undefined ||
-    retry === undefined ||
     stdin === undefined ||
     encoding === undefined
   ) {
     return undefined;
   }
   return {
-    id,
-    file: place.file,
-    line,
-    fileIndex: place.fileIndex,
-    docIndex: place.docIndex,
-    events,
-    priority,
+    ...base,
     userName: user?.name,
     user: user?.user,
     argv: command.argv,
     commandText: command.text,
     shell,
     timeoutMs,
-    enabled,
-    when,
     env,
-    retry,
     stdin,
     encoding,
     cwd: cwd ?? undefined,
   };
+}
+
+/** The keys of every handler as parsed (undefined: given but invalid). */
+interface CommonKeys {
+  readonly id: string | undefined;
+  readonly events: Handler["events"] | undefined;
+  readonly priority: number | undefined;
+  readonly enabled: boolean | undefined;
+  readonly when: WhenCondition[] | undefined;
+  readonly retry: Handler["retry"] | undefined;
+}
+
+/** The fields every handler has, or undefined when one of its keys was invalid. */
+function commonFields(common: CommonKeys, place: DocumentPlace, line: number) {
+  const { id, events, priority, enabled, when, retry } = common;
+  if (
+    id === undefined ||
+    events === undefined ||
+    priority === undefined ||
+    enabled === undefined ||
+    when === undefined ||
+    retry === undefined
+  ) {
+    return undefined;
+  }
+  const { file, fileIndex, docIndex } = place;
+  return { id, file, line, fileIndex, docIndex, events, priority, enabled, when, retry };
 }
 
 /** Keys of a command handler that mean nothing without a process. */
@@ -187,6 +204,7 @@ const COMMAND_ONLY_KEYS = [
 function parseWebhookHandler(
   webhookEntry: Entry,
   entries: Map<HandlerKey, Entry>,
+  common: CommonKeys,
   line: number,
   place: DocumentPlace,
   report: DocumentReport,
@@ -203,49 +221,18 @@ function parseWebhookHandler(
           : `${key} does not apply to a webhook handler (no process runs)`;
     report.error(entry.line, why);
   }
-  const optional = <T>(key: HandlerKey, parse: (e: Entry) => T | undefined, fallback: T) => {
-    const entry = entries.get(key);
-    return entry === undefined ? fallback : parse(entry);
-  };
-  const id = optional("id", (e) => parseId(e, report), place.defaultId);
-  const eventEntry = entries.get("event");
-  if (eventEntry === undefined) report.error(line, "event is required");
-  const events = eventEntry && parseEvents(eventEntry, report, ctx);
-  const priority = optional("priority", (e) => parsePriority(e, report), DEFAULT_PRIORITY);
-  const enabled = optional("enabled", (e) => parseBoolean(e, report), true);
-  const when = optional("when", (e) => parseWhen(e, report), [] as WhenCondition[]);
-  const retry = optional("retry", (e) => parseRetry(e, report), NO_RETRY);
   const webhook: WebhookSpec | undefined = parseWebhook(webhookEntry, report, ctx);
-  if (
-    report.hasErrors ||
-    id === undefined ||
-    events === undefined ||
-    priority === undefined ||
-    enabled === undefined ||
-    when === undefined ||
-    retry === undefined ||
-    webhook === undefined
-  ) {
-    return undefined;
-  }
+  const base = commonFields(common, place, line);
+  if (report.hasErrors || base === undefined || webhook === undefined) return undefined;
   return {
-    id,
-    file: place.file,
-    line,
-    fileIndex: place.fileIndex,
-    docIndex: place.docIndex,
-    events,
-    priority,
+    ...base,
     userName: undefined,
     user: undefined,
     argv: [],
     commandText: `webhook ${webhook.method} ${webhook.url}`,
     shell: false,
     timeoutMs: webhook.timeoutMs,
-    enabled,
-    when,
     env: {},
-    retry,
     stdin: "none",
     encoding: "utf-8",
     cwd: undefined,
