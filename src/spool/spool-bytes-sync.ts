@@ -27,6 +27,8 @@ export function spoolBytesSync(spoolDir: string, event: string, bytes: Uint8Arra
   const newDir = path.join(spoolDir, "new");
   let at = tmpDir;
   try {
+    // The spool folder itself first: whoever could swap tmp/ or new/ inside it could divert the event.
+    trusted(spoolDir);
     ensureDir(tmpDir);
     at = newDir;
     ensureDir(newDir);
@@ -64,9 +66,13 @@ export function spoolBytesSync(spoolDir: string, event: string, bytes: Uint8Arra
  * mode, its group can write; created 0700 when missing.
  */
 function ensureDir(dir: string): void {
-  let exists: boolean;
+  if (!trusted(dir, { allowGroupWrite: true })) mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+/** `checkTrustedDir`, its refusal as the one line a panel logs; whether the folder exists. */
+function trusted(dir: string, options?: { allowGroupWrite: boolean }): boolean {
   try {
-    exists = checkTrustedDir(dir, { allowGroupWrite: true });
+    return checkTrustedDir(dir, options);
   } catch (error) {
     const why = error instanceof UntrustedPathError ? error.why : describe(error);
     throw new SpoolWriteError(
@@ -74,7 +80,6 @@ function ensureDir(dir: string): void {
       { cause: error },
     );
   }
-  if (!exists) mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
 /** fsync a directory, so a rename in it is on disk; some file systems refuse, which is no failure. */

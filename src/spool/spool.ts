@@ -13,7 +13,7 @@ import { errnoCode, SpoolTransitionError } from "../errors/evh-error.js";
 import type { SystemGroup } from "../system/system-groups.js";
 import { checkTrustedDir } from "../system/trusted-path.js";
 import { isEventName } from "./event-names.js";
-import { isSidecarTemp, sidecarName } from "./sidecar.js";
+import { isSidecar, isSidecarTemp, sidecarName } from "./sidecar.js";
 import { canMove, PRODUCER_STATES, SPOOL_STATES, type SpoolState } from "./spool-states.js";
 
 /** A file found in a spool folder, with what ordering needs. */
@@ -267,6 +267,9 @@ export class Spool {
       const candidate = n === 0 ? name : withSuffix(name, n);
       if (this.exists(state, candidate)) continue;
       if (state !== "failed") return candidate;
+      // In failed/ a `*.error.json` is a report (event-names.ts): an event never takes such a
+      // name there, so it cannot be mistaken for an orphan report and replaced by another's.
+      if (isSidecar(candidate)) continue;
       const sidecar = sidecarName(candidate);
       if (!this.exists(state, sidecar) || !this.exists(state, sidecarName(sidecar))) {
         return candidate;

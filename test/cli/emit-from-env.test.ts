@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EVH_BIN, runEvh } from "../helpers/evh-process.js";
@@ -104,6 +104,17 @@ describe("evh emit --from-env", () => {
       `evh: could not spool the event: refusing ${tmp}: it is a symbolic link; give the real directory instead; the event was NOT queued`,
     );
     expect(root.names("spool/elsewhere")).toEqual([".keep"]);
+    expect(root.names("spool/new")).toEqual([]);
+  });
+
+  it("refuses a spool folder that every user can write, as the agent would", async () => {
+    const root = newRoot();
+    chmodSync(root.path("spool"), 0o777);
+    const r = await emitFromEnv(["domain_create", "--root", root.dir], { NEW_DOMAIN_NAME: "a.b" });
+    expect(r.code).toBe(1);
+    expect(errorLine(r)).toBe(
+      `evh: could not spool the event: refusing ${root.path("spool")}: every user can write to it (mode 0777); chmod o-w it; the event was NOT queued`,
+    );
     expect(root.names("spool/new")).toEqual([]);
   });
 

@@ -133,6 +133,21 @@ describe("Spool", () => {
   });
 });
 
+describe("Spool.freeName", () => {
+  it("never places an event in failed/ under a report's name, however long", async () => {
+    root = makeTempRoot();
+    const spool = new Spool(root.spoolDir);
+    await spool.ensure();
+    // 250 bytes: its own report's name would pass NAME_MAX, so it could never have one.
+    const long = `${"r".repeat(250 - ".json.error.json".length)}.json.error.json`;
+    const placed = await spool.freeName("failed", long);
+    expect(placed.endsWith(".error.json")).toBe(false);
+    expect(Buffer.byteLength(placed)).toBeLessThanOrEqual(255);
+    expect(await spool.freeName("failed", "x.json.error.json")).toBe("x.json.error.1.json");
+    expect(await spool.freeName("failed", "x.json")).toBe("x.json");
+  });
+});
+
 describe("withSuffix", () => {
   it("keeps a name within NAME_MAX (255 bytes), cutting its stem on a character boundary", () => {
     expect(withSuffix("x.json", 1)).toBe("x.1.json");
