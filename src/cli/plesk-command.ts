@@ -1,3 +1,4 @@
+import { UsageError } from "../errors/evh-error.js";
 import { isParamPlaceholder } from "../handlers/placeholders.js";
 
 /** A Plesk `-command` as evh stores it. */
@@ -28,8 +29,30 @@ export interface TranslatedCommand {
  */
 export function translatePleskCommand(text: string): TranslatedCommand {
   const shell = needsShell(text);
-  const command = shell ? forShell(text) : forArgv(text);
+  const command = !shell ? forArgv(text) : NESTED.test(text) ? asWritten(text) : forShell(text);
   return { command, shell, rewritten: command !== text };
+}
+
+/**
+ * `$(...)`, backticks and here-documents open quoting contexts of their own,
+ * which the one-level quote tracking below cannot follow: a quote added there
+ * could end up closing the author's (`"$(printf %s "$NEW_X")"`) and leave the
+ * value split and globbed. Such a command runs as written: its `$NEW_X`
+ * references are the shell's own, quoted as their author quoted them, which
+ * is what Plesk ran.
+ */
+const NESTED = /\$\(|`|<</;
+
+/** A nested-shell command as written; a `<name>` placeholder cannot be placed safely in it. */
+function asWritten(text: string): string {
+  for (const p of scan(text).pieces) {
+    if (p.kind === "param" && p.form === "placeholder" && isParamPlaceholder(p.name)) {
+      throw new UsageError(
+        `-command: a ${p.text} placeholder in a command with $(...), backticks or a here-document cannot be quoted safely; write $${p.name} there instead`,
+      );
+    }
+  }
+  return text;
 }
 
 type Quote = "none" | "single" | "double";

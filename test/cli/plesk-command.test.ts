@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell expansions are the subject here
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { translatePleskCommand } from "../../src/cli/plesk-command.js";
 
@@ -39,11 +40,33 @@ describe("translatePleskCommand", () => {
     ],
     ["/bin/echo $HOME", "/bin/echo $HOME", true],
     ["/bin/echo $(date)", "/bin/echo $(date)", true],
-    ["/bin/echo `date` $NEW_X", '/bin/echo `date` "${NEW_X}"', true],
+    // $(...), backticks and here-documents: run as written, the author's quoting kept
+    ["/bin/echo `date` $NEW_X", "/bin/echo `date` $NEW_X", true],
+    ['echo "$(printf %s "$NEW_X")"', 'echo "$(printf %s "$NEW_X")"', true],
+    ['echo "`echo $NEW_X`"', 'echo "`echo $NEW_X`"', true],
+    ["cat <<EOF > /tmp/f\n$NEW_X\nEOF", "cat <<EOF > /tmp/f\n$NEW_X\nEOF", true],
     ["/bin/rm /tmp/*.log", "/bin/rm /tmp/*.log", true],
     ["/bin/true # comment", "/bin/true # comment", true],
     ["/bin/echo a#b", "/bin/echo a#b", false],
   ] as const)("%s", (given, command, shell) => {
     expect(translatePleskCommand(given)).toEqual({ command, shell, rewritten: command !== given });
+  });
+});
+
+describe("translatePleskCommand, nested shell contexts", () => {
+  it("keeps a quoted value one word inside $(...), as its author quoted it", () => {
+    const { command } = translatePleskCommand('printf "[%s]" "$(printf %s "$NEW_X")"');
+    const out = execFileSync("/bin/sh", ["-c", command], {
+      cwd: "/",
+      env: { PATH: "/usr/bin:/bin", NEW_X: "a b *" },
+      encoding: "utf8",
+    });
+    expect(out).toBe("[a b *]");
+  });
+
+  it("refuses a <name> placeholder there, saying to write $NAME", () => {
+    expect(() => translatePleskCommand("/bin/echo $(date) <new_x>")).toThrow(
+      "-command: a <new_x> placeholder in a command with $(...), backticks or a here-document cannot be quoted safely; write $NEW_X there instead",
+    );
   });
 });
