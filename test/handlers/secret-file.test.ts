@@ -1,6 +1,7 @@
-import { chownSync, symlinkSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chownSync, mkdirSync, symlinkSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { caFileProblem, readSecretKey, secretFileProblem } from "../../src/handlers/secret-file.js";
+import { caFileProblem, loadSecretKey, secretFileProblem } from "../../src/handlers/secret-file.js";
 import { isRoot, ROOT_ONLY } from "../helpers/is-root.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 
@@ -17,7 +18,16 @@ describe("a webhook's secret_file", () => {
   it("is accepted as a 0600 file of the agent's user holding one whsec_ key", () => {
     const file = root.write("keys/crm", `${KEY}\n`, 0o600);
     expect(secretFileProblem(file, uid)).toBeUndefined();
-    expect(readSecretKey(file)).toBe(KEY);
+    expect(loadSecretKey(file, uid)).toEqual({ key: KEY });
+  });
+
+  it("is refused at once when it is a FIFO, without waiting for a writer", () => {
+    const file = root.path("keys/fifo");
+    mkdirSync(root.path("keys"), { recursive: true });
+    execFileSync("mkfifo", ["-m", "600", file]);
+    expect(secretFileProblem(file, uid)).toBe(
+      `secret_file ${file} must be a regular file, not a link or folder`,
+    );
   });
 
   it("is refused when group or others can read it, and the message never shows the key", () => {

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
+import { readCaFile } from "../../handlers/secret-file.js";
 import type { WebhookRequest } from "./build-request.js";
 
 /** How much of a response body is kept for the run record and the sidecar. */
@@ -91,11 +91,13 @@ export function deliver(request: WebhookRequest, options: DeliverOptions): Promi
       });
 
     let ca: string | undefined;
-    try {
-      ca = options.caFile === undefined ? undefined : readFileSync(options.caFile, "utf8");
-    } catch (error) {
-      fail(`cannot read ca_file ${options.caFile}: ${(error as NodeJS.ErrnoException).code}`);
-      return;
+    if (options.caFile !== undefined) {
+      const read = readCaFile(options.caFile);
+      if ("problem" in read) {
+        fail(`cannot use ca_file ${read.problem}`);
+        return;
+      }
+      ca = read.pem;
     }
     const url = new URL(request.url);
     const transport = url.protocol === "https:" ? https : http;

@@ -1,6 +1,6 @@
 import type { EvhEvent } from "../../events/event.js";
 import type { Handler } from "../../handlers/handler.js";
-import { readSecretKey, secretFileProblem } from "../../handlers/secret-file.js";
+import { loadSecretKey } from "../../handlers/secret-file.js";
 import type { WebhookSpec } from "../../handlers/webhook.js";
 import { CANCELED, type RunRecord } from "../../record/outcome.js";
 import { Redactor } from "../../record/redact.js";
@@ -57,14 +57,13 @@ export async function runWebhook(
   }
   // Checked again at every delivery, not only at load: a key file made
   // readable to others since is not used to sign anything.
-  const problem = secretFileProblem(spec.secretFile, process.getuid?.() ?? 0);
-  const key = problem === undefined ? readSecretKey(spec.secretFile) : undefined;
-  if (key === undefined) {
+  const loaded = loadSecretKey(spec.secretFile, process.getuid?.() ?? 0);
+  if ("problem" in loaded) {
     const record: RunRecord = {
       ...base,
       outcome: "failed",
       durationMs: 0,
-      error: problem ?? `cannot read a whsec_ key from secret_file ${spec.secretFile}`,
+      error: loaded.problem,
       timedOut: false,
       canceled: false,
     };
@@ -74,7 +73,7 @@ export async function runWebhook(
   const request = buildRequest(spec, handler.id, event, new Date());
   const signed = {
     ...request,
-    headers: { ...request.headers, "webhook-signature": signRequest(request, key) },
+    headers: { ...request.headers, "webhook-signature": signRequest(request, loaded.key) },
   };
   const result = await deliver(signed, {
     timeoutMs: spec.timeoutMs,
