@@ -11,7 +11,8 @@ export function formatPlanned(n: number, p: PlannedHandler): string {
   const h = p.handler;
   const where = `${displayPath(h.file)}:${h.line}, priority ${h.priority}`;
   const verdict = p.state === "run" ? "runs" : p.state;
-  const head = `\n${n}. ${h.id} (${where}): ${verdict}${p.reason === undefined ? "" : `: ${p.reason}`}`;
+  // The reason can quote a param's value (a `when` that did not hold): escaped like one.
+  const head = `\n${n}. ${h.id} (${where}): ${verdict}${p.reason === undefined ? "" : `: ${show(p.reason)}`}`;
   if (p.state !== "run" && p.state !== "refused") return head;
   if (p.request !== undefined) return formatRequest(head, p, p.request);
   const inv = p.invocation;
@@ -22,7 +23,7 @@ export function formatPlanned(n: number, p: PlannedHandler): string {
     `   argv     ${jsonText([inv.file, ...inv.args])}`,
     `   timeout  ${h.timeoutMs === 0 ? "none" : formatDuration(h.timeoutMs)}${h.retry.attempts > 0 ? `, retry ${count(h.retry.attempts, "time")}` : ""}`,
   ];
-  if (inv.stdinJson !== undefined) lines.push(`   stdin    ${inv.stdinJson}`);
+  if (inv.stdinJson !== undefined) lines.push(`   stdin    ${show(inv.stdinJson)}`);
   Object.entries(inv.env).forEach(([name, value], i) => {
     lines.push(`   ${i === 0 ? "env      " : "         "}${name}=${show(value)}`);
   });

@@ -193,6 +193,24 @@ describe("evh test", () => {
     expect(r.stdout).not.toMatch(/[\u0007\u001b\r\u009b]/);
   });
 
+  it("escapes a param's control characters in the stdin JSON and in a when reason", async () => {
+    const root = newRoot();
+    root.write(
+      "handlers.d/10-c1.yaml",
+      `id: json\nevent: client_create\nstdin: json\ncommand: /bin/true\n---\nid: only-x\nevent: client_create\nwhen: { NEW_LOGIN_NAME: "x" }\ncommand: /bin/true\n`,
+    );
+    const r = await root.evh(
+      "test",
+      "client_create",
+      "NEW_LOGIN_NAME=a\u009b2Jb",
+      "NEW_CONTACT_NAME=c",
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("\\u009b");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what must not be there
+    expect(r.stdout).not.toMatch(/[\u009b]/);
+  });
+
   it("takes the event from --file and refuses a bad one (exit 2)", async () => {
     const root = newRoot();
     populate(root);
