@@ -57,7 +57,7 @@ function shebangInterpreter(file: string): string | undefined {
   try {
     // A symlinked program (python3 -> python3.11) is diagnosed by its target.
     const real = realpathSync(file);
-    if (!lstatSync(real).isFile()) return undefined;
+    if (!lstatSync(real).isFile() || swappableByOthers(real)) return undefined;
     fd = openSync(real, PEEK);
     if (!fstatSync(fd).isFile()) return undefined;
     const head = Buffer.alloc(256);
@@ -69,4 +69,26 @@ function shebangInterpreter(file: string): string | undefined {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * Whether someone other than root and the agent's user could replace a
+ * folder on the way to `file` (O_NOFOLLOW guards the last name only): a
+ * folder they own, or one they may write to, unless its sticky bit keeps
+ * them from replacing the entry, which root or the agent owns (/tmp's rule).
+ * Then the `#!` line is not read: the diagnosis does without it.
+ */
+function swappableByOthers(file: string): boolean {
+  const trusted = (uid: number) => uid === 0 || uid === process.geteuid?.();
+  const parts = path.dirname(file).split("/").filter(Boolean);
+  let parent = lstatSync("/");
+  for (let i = 1; i <= parts.length; i++) {
+    const entry = lstatSync(`/${parts.slice(0, i).join("/")}`);
+    if (!trusted(parent.uid)) return true;
+    const othersWrite = (parent.mode & 0o022) !== 0;
+    const sticky = (parent.mode & 0o1000) !== 0;
+    if (othersWrite && !(sticky && trusted(entry.uid))) return true;
+    parent = entry;
+  }
+  return !trusted(parent.uid) || (parent.mode & 0o022) !== 0;
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { symlinkSync } from "node:fs";
+import { chmodSync, symlinkSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runHandler } from "../../src/execute/run-handler.js";
@@ -43,6 +43,14 @@ describe("describeSpawnError", () => {
     symlinkSync(file, link);
     expect(describeSpawnError(link, "ENOENT")).toBe(
       `cannot execute ${link}: its interpreter /nonexistent/interp was not found (ENOENT)`,
+    );
+  });
+
+  it("does not read a script in a folder another user could swap for a link (into /dev)", () => {
+    const file = root.write("theirs/job.sh", "#!/nonexistent/interp\n", 0o755);
+    chmodSync(root.path("theirs"), 0o777);
+    expect(describeSpawnError(file, "ENOENT")).toBe(
+      `cannot execute ${file}: no such file or directory (ENOENT)`,
     );
   });
 });
