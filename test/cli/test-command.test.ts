@@ -207,7 +207,6 @@ describe("evh test", () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("\\u009b");
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what must not be there
     expect(r.stdout).not.toMatch(/[\u009b]/);
   });
 
