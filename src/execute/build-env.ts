@@ -1,13 +1,15 @@
 import type { EvhEvent } from "../events/event.js";
 import type { Handler } from "../handlers/handler.js";
+import { HANDLER_PATH } from "../handlers/program-path.js";
 import type { SystemUser } from "../system/system-users.js";
 
 /**
  * The PATH every handler starts with (SPEC §4). Fixed rather than inherited:
  * the agent's own environment (a sudo session, a systemd unit) must not leak
- * into handlers or change which programs they find.
+ * into handlers or change which programs they find. The very PATH the loader
+ * resolved bare program names in, so both agree on what `sync.sh` means.
  */
-export const BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+export const BASE_PATH = HANDLER_PATH;
 
 /**
  * Params that become environment variables: Plesk's own `OLD_*`/`NEW_*`
