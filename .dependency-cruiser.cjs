@@ -3,8 +3,9 @@
  * pipeline, never up, and never in a circle. A folder may import its own
  * floor (without a cycle) and any floor below it.
  *
- *   6  cli/
- *   5  agent/
+ *   7  cli/
+ *   6  agent/
+ *   5  launcher/
  *   4  spool/  execute/  plesk/
  *   3  handlers/  record/
  *   2  events/  config/
@@ -17,6 +18,7 @@ const FLOORS = [
   ["events", "config"],
   ["handlers", "record"],
   ["spool", "execute", "plesk"],
+  ["launcher"],
   ["agent"],
   ["cli"],
 ];

@@ -3,6 +3,7 @@ import type { EvhConfig } from "../config/config.js";
 import { type EventDecodeError, errnoCode, toError } from "../errors/evh-error.js";
 import { rootLockPath } from "../execute/root-lock.js";
 import { HandlerStore } from "../handlers/handler-store.js";
+import { LauncherPool, launcherCount } from "../launcher/launcher-pool.js";
 import { count } from "../record/count-text.js";
 import { Journal } from "../record/journal.js";
 import type { AgentLogger } from "../record/logger.js";
@@ -58,6 +59,7 @@ export class Agent {
     private readonly journal: Journal,
     private readonly handlers: HandlerStore,
     private readonly cleanUp: CleanUp,
+    launchers: LauncherPool,
     /** The log was opened for this agent (startAgent): close() closes it last. */
     private readonly closeLog = false,
   ) {
@@ -72,6 +74,7 @@ export class Agent {
       redactor: new Redactor(config.redact),
       signal: this.abort.signal,
       stop: this.stopStarting.signal,
+      start: launchers.start,
     });
     this.intake = new Intake(
       spool,
@@ -91,6 +94,13 @@ export class Agent {
     try {
       // Checked again here for callers of the API: the journal goes there.
       ensureTrustedStateDir(config.varDir);
+      // First: they start while the agent is still small (each is a fork of it), and in
+      // parallel with the rest of the start-up. Closed last, once no handler runs.
+      const launchers = new LauncherPool({
+        size: launcherCount(config.concurrency),
+        report: (line) => log.logger.warn(line),
+      });
+      cleanUp.defer(() => launchers.close());
       const spool = new Spool(config.spoolDir, config.producerGroup);
       for (const warning of await spool.ensure()) log.logger.warn(warning);
       await spool.removeSidecarTemps();
@@ -108,7 +118,16 @@ export class Agent {
         baseDir: config.root,
         redactFragments: config.redact,
       });
-      const agent = new Agent(config, log, spool, journal, handlers, cleanUp, options.closeLog);
+      const agent = new Agent(
+        config,
+        log,
+        spool,
+        journal,
+        handlers,
+        cleanUp,
+        launchers,
+        options.closeLog,
+      );
       // Timers and watchers left running would keep the process alive after an error.
       cleanUp.defer(() => agent.intake.stop());
       cleanUp.defer(() => agent.queue.close());

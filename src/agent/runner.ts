@@ -1,4 +1,5 @@
 import { runWithRetry } from "../execute/run-with-retry.js";
+import type { ProcessStarter } from "../execute/start-request.js";
 import type { Handler } from "../handlers/handler.js";
 import type { HandlerOutcome, RunRecord } from "../record/outcome.js";
 import type { Redactor } from "../record/redact.js";
@@ -21,6 +22,8 @@ export function makeRunner(deps: {
   redactor: Redactor;
   signal: AbortSignal;
   stop: AbortSignal;
+  /** The launchers' starter: the agent's own thread never forks a handler. */
+  start: ProcessStarter;
 }) {
   const agentUser = currentUser();
   return async (
@@ -41,6 +44,7 @@ export function makeRunner(deps: {
           redactor: deps.redactor,
           signal: deps.signal,
           stop: deps.stop,
+          start: deps.start,
         },
         onAttempt,
       );

@@ -17,6 +17,15 @@ export class OutputTail {
 
   constructor(private readonly limit = OUTPUT_TAIL_BYTES) {}
 
+  /** A tail rebuilt from what another process kept: its bytes and the total it saw. */
+  static from(bytes: Buffer, total: number): OutputTail {
+    // A tail that was cut keeps exactly what it was given, and says it was cut.
+    const tail = new OutputTail(total > bytes.length ? bytes.length : OUTPUT_TAIL_BYTES);
+    if (bytes.length > 0) tail.push(bytes);
+    tail.total = Math.max(total, bytes.length);
+    return tail;
+  }
+
   push(chunk: Buffer): void {
     this.total += chunk.length;
     this.chunks.push(chunk);

@@ -74,7 +74,8 @@ export function isProcessAlive(pid: number): boolean {
  * is the agent's unreaped child, so its start time is its own.
  */
 export class HandlerSession {
-  private readonly leaderStart: string | undefined;
+  /** The leader's start time (clock ticks since boot), if it could be read. */
+  readonly leaderStart: string | undefined;
   private readonly createdAt = performance.now();
 
   /**

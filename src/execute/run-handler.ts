@@ -7,14 +7,13 @@ import type { Redactor } from "../record/redact.js";
 import type { SystemUser } from "../system/system-users.js";
 import { buildInvocation } from "./build-invocation.js";
 import { encodeText } from "./charset.js";
-import { hasFdHeadroom } from "./fd-headroom.js";
 import { formatParamsFile } from "./format-params-file.js";
 import { judgeRun } from "./judge-run.js";
 import { decodeOutput } from "./output-tail.js";
 import { type ParamsFile, writeParamsFile } from "./params-file.js";
 import { pause } from "./pause.js";
 import { rootLockRefusal } from "./root-lock.js";
-import { superviseProcess } from "./supervise-process.js";
+import { type ProcessStarter, startHere } from "./start-request.js";
 import { resolveWorkingDir } from "./working-dir.js";
 
 /** What one run needs from the agent besides the handler and the event. */
@@ -39,6 +38,11 @@ export interface RunContext {
    * ...) keeps trying before it counts as failed. @defaultValue 60000
    */
   readonly resourceWaitMs?: number;
+  /**
+   * What starts the process: the agent's launchers, so that its own thread
+   * never forks (src/launcher/). @defaultValue {@link startHere}, in this process
+   */
+  readonly start?: ProcessStarter;
 }
 
 /**
@@ -47,10 +51,14 @@ export interface RunContext {
  */
 const STARVED = new Set(["EMFILE", "ENFILE", "EAGAIN", "ENOMEM", "ENOSPC"]);
 
-/** One try at starting and running: the record, and the errno when it could not start for lack of resources. */
+/**
+ * One try at starting and running: the record, the errno when it could not
+ * start for lack of resources, and whether its launcher was lost under it.
+ */
 interface Try {
   readonly record: RunRecord;
   readonly starvedBy: string | undefined;
+  readonly lost?: boolean;
 }
 
 /**
@@ -62,6 +70,10 @@ interface Try {
  * processes or memory is not the handler's failure: it is tried again after
  * a pause (100 ms, doubling up to 5 s) for up to `resourceWaitMs`, within
  * the same attempt; only then does it count as failed.
+ *
+ * A run whose launcher died under it was in flight: its session has been
+ * stopped, and it is run once more within the same attempt (SPEC §5: only
+ * runs in flight at a crash may repeat). Lost a second time, it fails.
  */
 export async function runHandler(
   handler: Handler,
@@ -69,10 +81,16 @@ export async function runHandler(
   ctx: RunContext,
 ): Promise<RunRecord> {
   const giveUpAt = performance.now() + (ctx.resourceWaitMs ?? 60_000);
-  for (let wait = 100; ; wait = Math.min(wait * 2, 5000)) {
-    const { record, starvedBy } = await tryRun(handler, event, ctx);
+  let repeated = false;
+  for (let wait = 100; ; ) {
+    const { record, starvedBy, lost } = await tryRun(handler, event, ctx);
+    if (lost && !repeated && !ctx.signal.aborted) {
+      repeated = true;
+      continue;
+    }
     if (starvedBy === undefined || performance.now() + wait > giveUpAt) return record;
     if (!(await pause(wait, ctx.signal))) return { ...record, error: CANCELED, canceled: true };
+    wait = Math.min(wait * 2, 5000);
   }
 }
 
@@ -129,17 +147,28 @@ async function tryRun(handler: Handler, event: EvhEvent, ctx: RunContext): Promi
 
     const stdin =
       inv.stdinJson === undefined ? undefined : encodeText(inv.stdinJson, handler.encoding);
-    // Nothing asynchronous between this check and the spawn inside superviseProcess.
-    if (!hasFdHeadroom()) {
-      return notRun("failed", `cannot execute ${inv.file}: too many open files (EMFILE)`, "EMFILE");
+    // The starter checks the root lock again, with nothing asynchronous
+    // between that check and the spawn.
+    const result = await (ctx.start ?? startHere)(
+      {
+        program: inv,
+        cwd: where.cwd,
+        stdin,
+        timeoutMs: handler.timeoutMs,
+        killAfterMs: ctx.killAfterMs ?? 5000,
+        rootLockFile: ctx.rootLockFile,
+        runAsUid: user.uid,
+      },
+      ctx.signal,
+    );
+    if (result.kind === "refused") return notRun("refused", result.reason);
+    if (result.kind === "lost") {
+      return {
+        ...notRun("failed", `its launcher ended during the run: ${result.reason}`),
+        lost: true,
+      };
     }
-    const end = await superviseProcess(inv, {
-      cwd: where.cwd,
-      stdin,
-      timeoutMs: handler.timeoutMs,
-      killAfterMs: ctx.killAfterMs ?? 5000,
-      signal: ctx.signal,
-    });
+    const { end } = result;
     const secrets = ctx.redactor.secretValues(event.params);
     const record: RunRecord = {
       handler: handler.id,

@@ -27,7 +27,16 @@ export interface SuperviseOptions {
   readonly killAfterMs: number;
   /** Aborting it terminates the run (agent shutdown). */
   readonly signal: AbortSignal;
+  /**
+   * Called once the process exists, with its pid and start time (its
+   * identity: see process-session.ts): a launcher reports them to the agent,
+   * which can then stop the session should the launcher die.
+   */
+  readonly onStart?: (pid: number, leaderStart: string | undefined) => void;
 }
+
+/** What a run starts: the part of an {@link Invocation} the process itself is made of. */
+export type ProgramToRun = Pick<Invocation, "file" | "args" | "env" | "uid" | "gid">;
 
 /** What happened to the process, before it is judged as an outcome. */
 export interface ProcessEnd {
@@ -50,7 +59,7 @@ export interface ProcessEnd {
  * Never throws for anything the program does.
  */
 export async function superviseProcess(
-  inv: Invocation,
+  inv: ProgramToRun,
   opts: SuperviseOptions,
 ): Promise<ProcessEnd> {
   const stdout = new OutputTail();
@@ -112,7 +121,7 @@ export async function superviseProcess(
  * at once and emits the others as an `error` event before any `exit`.
  */
 async function startProcess(
-  inv: Invocation,
+  inv: ProgramToRun,
   opts: SuperviseOptions,
 ): Promise<{ subprocess: ChildProcess; session: HandlerSession } | { spawnError: string }> {
   let subprocess: ChildProcess;
@@ -137,6 +146,7 @@ async function startProcess(
   }
   // Read now, while the leader is an unreaped child of ours: its start time tells it apart later.
   const session = new HandlerSession(pid);
+  opts.onStart?.(pid, session.leaderStart);
   subprocess.on("error", () => undefined);
   if (opts.stdin !== undefined && subprocess.stdin) {
     // A handler that does not read its JSON, or closes stdin early (EPIPE), is fine.
