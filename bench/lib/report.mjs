@@ -31,6 +31,7 @@ export function renderReport(results) {
         ["evh ÷ this", ([, r]) => `${num(evh / r.perSecond, 2)}×`],
       ]),
     );
+    if (tp.evh) out.push("", agentTable([tp.evh], [["", () => "evh"]]));
   }
   const lat = results.latency?.medians;
   if (lat) {
@@ -63,6 +64,7 @@ export function renderReport(results) {
         ],
       ),
     );
+    out.push("", agentTable([bl], [["", () => "backlog"]]));
   }
   const hs = results.handlers;
   if (hs) {
@@ -76,6 +78,7 @@ export function renderReport(results) {
         ["peak RSS MiB", (r) => num(r.peakRssMiB, 0)],
       ]),
     );
+    out.push("", agentTable(hs, [["handlers", (r) => r.handlers]]));
   }
   const wh = results.webhook;
   if (wh) {
@@ -144,4 +147,20 @@ export function renderReport(results) {
     ]),
   );
   return out.join("\n");
+}
+
+/**
+ * The agent's cost split between its own threads, its main thread alone
+ * and its launchers (0 when it has none); RSS summed over the agent and
+ * every launcher seen, an upper bound.
+ */
+function agentTable(rows, leading) {
+  return table(rows, [
+    ...leading,
+    ["agent CPU ms/event", (r) => num(r.cpuMsPerEvent, 2)],
+    ["main thread", (r) => num(r.mainThreadCpuMsPerEvent, 2)],
+    ["launchers", (r) => num(r.launcherCpuMsPerEvent, 2)],
+    ["launchers seen", (r) => num(r.launchers, 0)],
+    ["peak RSS agent + launchers MiB", (r) => num(r.peakRssWithLaunchersMiB, 0)],
+  ]);
 }

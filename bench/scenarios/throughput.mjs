@@ -7,6 +7,10 @@ const FIELDS = [
   "firstStartMs",
   "peakRssMiB",
   "cpuMsPerEvent",
+  "mainThreadCpuMsPerEvent",
+  "launcherCpuMsPerEvent",
+  "launchers",
+  "peakRssWithLaunchersMiB",
   "faultsPerEvent",
   "lost",
 ];
