@@ -1,3 +1,5 @@
+import { agentTable } from "./report-agent.mjs";
+import { renderThroughput } from "./report-throughput.mjs";
 import { num, table } from "./table.mjs";
 
 /** The human-readable report of one run: machine, each section's medians and ratios, then the targets. */
@@ -6,7 +8,8 @@ export function renderReport(results) {
   const out = [
     `evh benchmark — ${m.cpus} CPUs (${m.cpuModel}), Node ${m.node}, ${m.tmpdir} on ${m.tmpFs}, ` +
       `load ${m.loadAverage.join(" ")}, evh ${m.evhCommit}`,
-    `concurrency ${o.concurrency}; medians of ${o.reps} runs unless noted`,
+    `concurrency ${(o.concurrencies ?? [o.concurrency]).join(", ")} (other sections: ${o.concurrency}); ` +
+      `medians of ${o.reps} runs unless noted`,
   ];
   const section = (title, body) => out.push("", title, body);
   const load = (name) => {
@@ -14,24 +17,12 @@ export function renderReport(results) {
     return l ? ` [load after: ${l.join(" ")}]` : "";
   };
 
-  const tp = results.throughput?.medians;
+  const tp = results.throughput;
   if (tp) {
-    const evh = tp.evh?.perSecond;
     section(
       `Throughput: ${o.n} events renamed into new/ at once (first drop → last handler start)${load("throughput")}`,
-      table(Object.entries(tp), [
-        ["contender", ([name]) => name],
-        ["events/s", ([, r]) => num(r.perSecond)],
-        ["seconds", ([, r]) => num(r.seconds, 2)],
-        ["first start ms", ([, r]) => num(r.firstStartMs)],
-        ["peak RSS MiB", ([, r]) => num(r.peakRssMiB, 0)],
-        ["CPU ms/event", ([, r]) => num(r.cpuMsPerEvent, 2)],
-        ["faults/event", ([, r]) => num(r.faultsPerEvent, 0)],
-        ["missing", ([, r]) => num(r.lost, 0)],
-        ["evh ÷ this", ([, r]) => `${num(evh / r.perSecond, 2)}×`],
-      ]),
+      renderThroughput(tp, o),
     );
-    if (tp.evh) out.push("", agentTable([tp.evh], [["", () => "evh"]]));
   }
   const lat = results.latency?.medians;
   if (lat) {
@@ -147,20 +138,4 @@ export function renderReport(results) {
     ]),
   );
   return out.join("\n");
-}
-
-/**
- * The agent's cost split between its own threads, its main thread alone
- * and its launchers (0 when it has none); RSS summed over the agent and
- * every launcher seen, an upper bound.
- */
-function agentTable(rows, leading) {
-  return table(rows, [
-    ...leading,
-    ["agent CPU ms/event", (r) => num(r.cpuMsPerEvent, 2)],
-    ["main thread", (r) => num(r.mainThreadCpuMsPerEvent, 2)],
-    ["launchers", (r) => num(r.launcherCpuMsPerEvent, 2)],
-    ["launchers seen", (r) => num(r.launchers, 0)],
-    ["peak RSS agent + launchers MiB", (r) => num(r.peakRssWithLaunchersMiB, 0)],
-  ]);
 }
