@@ -130,7 +130,7 @@ export function renderReport(results) {
     }
   }
   section(
-    "Targets (issue: Measure and win on speed)",
+    "Targets (issues: start handlers off the agent's thread; Measure and win on speed)",
     table(results.targets, [
       ["target", (r) => r.target],
       ["this run", (r) => r.value],
