@@ -2,7 +2,8 @@
 /**
  * `npm run bench`: measures the evh agent against a bare Node loop, xargs -P
  * and incron on this machine, and checks the figures against the targets of
- * the issue "Measure and win on speed". See docs/performance.md.
+ * the issues "start handlers off the agent's thread: a launcher design" and
+ * "Measure and win on speed" (bench/lib/targets.mjs). See docs/performance.md.
  *
  * Prints a report, writes every raw figure to bench/results/<time>.json and
  * draws two charts beside it (<time>-throughput.svg, <time>-latency-cdf.svg).
