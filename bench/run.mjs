@@ -2,15 +2,18 @@
 /**
  * `npm run bench`: measures the evh agent against a bare Node loop, xargs -P
  * and incron on this machine, and checks the figures against the targets of
- * the issue "Measure and win on speed". See docs/performance.md.
+ * the issues "start handlers off the agent's thread: a launcher design" and
+ * "Measure and win on speed" (bench/lib/targets.mjs). See docs/performance.md.
  *
- * Prints a report and writes every raw figure to bench/results/<time>.json.
+ * Prints a report, writes every raw figure to bench/results/<time>.json and
+ * draws two charts beside it (<time>-throughput.svg, <time>-latency-cdf.svg).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { useEvh } from "./lib/agent.mjs";
+import { writeCharts } from "./lib/charts.mjs";
 import { cleanupAll } from "./lib/cleanup.mjs";
 import { openIncron } from "./lib/incron.mjs";
 import { describeMachine } from "./lib/machine.mjs";
@@ -89,8 +92,11 @@ try {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${stamp}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  const charts = writeCharts(results, path.join(RESULTS_DIR, stamp), progress);
+  const shown = (f) => path.relative(process.cwd(), f);
   process.stdout.write(
-    `${renderReport(results)}\n\nraw results: ${path.relative(process.cwd(), file)}\n`,
+    `${renderReport(results)}\n\nraw results: ${shown(file)}\n` +
+      charts.map((f) => `chart: ${shown(f)}\n`).join(""),
   );
 } catch (error) {
   process.stderr.write(`bench: ${error.stack ?? error}\n`);

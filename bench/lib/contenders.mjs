@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startAgent } from "./agent.mjs";
+import { meterAgent } from "./agent-meter.mjs";
 import { onCleanup } from "./cleanup.mjs";
 import { nowMs, sleep } from "./clock.mjs";
 import { cpuMs, minorFaults, peakRssMiB } from "./proc.mjs";
@@ -47,14 +48,13 @@ export const evh = {
     const root = makeEvhRoot(opts);
     const ids = stageEvents(root.spool, n);
     const agent = await startAgent(root.root);
-    const cpuBefore = cpuMs(agent.pid);
+    const meter = meterAgent(agent.pid);
     const faultsBefore = minorFaults(agent.pid);
     const firstDrop = dropStaged(root.spool, ids);
     const starts = await waitForStarts(root.out, n);
     const figures = {
       ...throughputOf(starts, firstDrop, n),
-      peakRssMiB: peakRssMiB(agent.pid),
-      cpuMsPerEvent: (cpuMs(agent.pid) - cpuBefore) / n,
+      ...meter.finish(n),
       faultsPerEvent: (minorFaults(agent.pid) - faultsBefore) / n,
     };
     await agent.stop();

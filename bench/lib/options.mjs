@@ -18,7 +18,11 @@ export const CONTENDERS = ["evh", "node", "node-execa", "xargs", "incron"];
  */
 const OPTIONS = {
   n: { default: 3000, full: 3000, help: "events per burst (throughput, profile)" },
-  concurrency: { default: 2, full: 2, help: "evh concurrency, and that of node / xargs" },
+  concurrency: {
+    default: "2",
+    full: "2",
+    help: "evh concurrency, and that of node / xargs; a list (2,1,4) sweeps throughput, the first is used elsewhere",
+  },
   reps: {
     default: 3,
     full: 5,
@@ -90,6 +94,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
           .map((s) => s.trim())
           .filter(Boolean)
       : [];
+  const concurrencies = concurrencyList(pick("concurrency") ?? OPTIONS.concurrency.default);
   const only = list(pick("only"));
   const skip = list(pick("skip"));
   for (const s of [...only, ...skip]) {
@@ -100,7 +105,8 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
     help: flag("help"),
     full,
     n: number("n"),
-    concurrency: number("concurrency"),
+    concurrency: concurrencies[0],
+    concurrencies,
     reps: number("reps"),
     latencyN: number("latency-n"),
     latencyGapMs: number("latency-gap"),
@@ -120,4 +126,21 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
     install: flag("install"),
     keep: flag("keep"),
   };
+}
+
+/** `--concurrency 2,1,4`: distinct positive integers, in the order given (the first is the main one). */
+function concurrencyList(raw) {
+  const words = String(raw)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const values = words.map(Number);
+  for (const [i, value] of values.entries()) {
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`--concurrency takes positive integers, e.g. 1,2,4; got ${words[i]}`);
+  }
+  if (values.length === 0) throw new Error("--concurrency takes positive integers, e.g. 1,2,4");
+  if (new Set(values).size !== values.length)
+    throw new Error(`--concurrency lists a value twice: ${raw}`);
+  return values;
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 
 /** Readers of /proc/<pid>: memory, CPU time and context switches, all Linux-only by design. */
 
@@ -20,16 +20,72 @@ export function rssMiB(pid) {
   return statusField(pid, "VmRSS") / 1024;
 }
 
-/** Fields of /proc/<pid>/stat after `pid (comm)`: comm may contain spaces, so cut at the last `)`. */
-function statFields(pid) {
-  const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+/**
+ * Fields of a stat file after `pid (comm)`: comm may contain spaces, so cut
+ * at the last `)`. `task` picks one thread's file instead of the process's.
+ */
+function statFields(pid, task) {
+  const file = task === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${task}/stat`;
+  const text = readFileSync(file, "utf8");
   return text.slice(text.lastIndexOf(")") + 2).split(" ");
 }
 
+const cpuOf = (fields) => ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+
 /** User + system CPU time of the whole process (all threads), in ms. */
 export function cpuMs(pid) {
-  const fields = statFields(pid);
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  return cpuOf(statFields(pid));
+}
+
+/**
+ * User + system CPU time of the main thread alone, in ms: the thread whose
+ * event loop every event waits for, while the libuv pool and V8's helpers
+ * run beside it. Its task id is the pid.
+ */
+export function mainThreadCpuMs(pid) {
+  return cpuOf(statFields(pid, pid));
+}
+
+/** When the process started, in clock ticks since boot: with the pid, it names a process uniquely. */
+export function startTicks(pid) {
+  return Number(statFields(pid)[19]);
+}
+
+/** The command line as one string, arguments joined by spaces ("" for a zombie). */
+export function commandLine(pid) {
+  return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+}
+
+/** Whether this kernel lists children per thread (CONFIG_PROC_CHILDREN). */
+const HAS_CHILDREN_FILES = existsSync(`/proc/${process.pid}/task/${process.pid}/children`);
+
+/**
+ * Pids of the direct children, from each thread's `children` list (a child
+ * is listed under the thread that forked it). Without those files every
+ * process's PPid is read: slower, the same answer.
+ */
+export function childPids(pid) {
+  const pids = [];
+  if (HAS_CHILDREN_FILES) {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const text = readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8");
+        for (const word of text.split(" ")) if (word) pids.push(Number(word));
+      } catch {
+        // the thread ended while we listed them
+      }
+    }
+    return pids;
+  }
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (Number(statFields(name)[1]) === pid) pids.push(Number(name));
+    } catch {
+      // the process ended while we listed them
+    }
+  }
+  return pids;
 }
 
 /**

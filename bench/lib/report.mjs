@@ -1,3 +1,5 @@
+import { agentTable } from "./report-agent.mjs";
+import { renderThroughput } from "./report-throughput.mjs";
 import { num, table } from "./table.mjs";
 
 /** The human-readable report of one run: machine, each section's medians and ratios, then the targets. */
@@ -6,7 +8,8 @@ export function renderReport(results) {
   const out = [
     `evh benchmark — ${m.cpus} CPUs (${m.cpuModel}), Node ${m.node}, ${m.tmpdir} on ${m.tmpFs}, ` +
       `load ${m.loadAverage.join(" ")}, evh ${m.evhCommit}`,
-    `concurrency ${o.concurrency}; medians of ${o.reps} runs unless noted`,
+    `concurrency ${(o.concurrencies ?? [o.concurrency]).join(", ")} (other sections: ${o.concurrency}); ` +
+      `medians of ${o.reps} runs unless noted`,
   ];
   const section = (title, body) => out.push("", title, body);
   const load = (name) => {
@@ -14,22 +17,11 @@ export function renderReport(results) {
     return l ? ` [load after: ${l.join(" ")}]` : "";
   };
 
-  const tp = results.throughput?.medians;
+  const tp = results.throughput;
   if (tp) {
-    const evh = tp.evh?.perSecond;
     section(
       `Throughput: ${o.n} events renamed into new/ at once (first drop → last handler start)${load("throughput")}`,
-      table(Object.entries(tp), [
-        ["contender", ([name]) => name],
-        ["events/s", ([, r]) => num(r.perSecond)],
-        ["seconds", ([, r]) => num(r.seconds, 2)],
-        ["first start ms", ([, r]) => num(r.firstStartMs)],
-        ["peak RSS MiB", ([, r]) => num(r.peakRssMiB, 0)],
-        ["CPU ms/event", ([, r]) => num(r.cpuMsPerEvent, 2)],
-        ["faults/event", ([, r]) => num(r.faultsPerEvent, 0)],
-        ["missing", ([, r]) => num(r.lost, 0)],
-        ["evh ÷ this", ([, r]) => `${num(evh / r.perSecond, 2)}×`],
-      ]),
+      renderThroughput(tp, o),
     );
   }
   const lat = results.latency?.medians;
@@ -63,6 +55,7 @@ export function renderReport(results) {
         ],
       ),
     );
+    out.push("", agentTable([bl], [["", () => "backlog"]]));
   }
   const hs = results.handlers;
   if (hs) {
@@ -76,6 +69,7 @@ export function renderReport(results) {
         ["peak RSS MiB", (r) => num(r.peakRssMiB, 0)],
       ]),
     );
+    out.push("", agentTable(hs, [["handlers", (r) => r.handlers]]));
   }
   const wh = results.webhook;
   if (wh) {
@@ -136,7 +130,7 @@ export function renderReport(results) {
     }
   }
   section(
-    "Targets (issue: Measure and win on speed)",
+    "Targets (issues: start handlers off the agent's thread; Measure and win on speed)",
     table(results.targets, [
       ["target", (r) => r.target],
       ["this run", (r) => r.value],

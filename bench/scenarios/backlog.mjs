@@ -1,6 +1,7 @@
 import { startAgent } from "../lib/agent.mjs";
+import { meterAgent } from "../lib/agent-meter.mjs";
 import { nowMs, sleep } from "../lib/clock.mjs";
-import { cpuMs, peakRssMiB, rssMiB } from "../lib/proc.mjs";
+import { rssMiB } from "../lib/proc.mjs";
 import { fillBacklog, makeEvhRoot, readStarts, waitForStarts } from "../lib/workload.mjs";
 
 /**
@@ -16,21 +17,22 @@ export async function backlog(opts, { progress }) {
   progress(`backlog: writing ${opts.backlog} events into new/`);
   fillBacklog(root.spool, opts.backlog);
   const agent = await startAgent(root.root);
+  const meter = meterAgent(agent.pid, { fromSpawn: true });
   const t0 = agent.spawnedAtMs;
   const firstStart = await firstStartAfter(root.out, t0);
   progress(`backlog: first handler ${Math.round(firstStart)} ms after spawn; running the rest`);
   const starts = await waitForStarts(root.out, opts.backlog, { stallMs: 60_000, pollMs: 1000 });
   const lastMs = starts.reduce((m, s) => Math.max(m, s.ms), 0);
   const figures = {
+    concurrency: opts.concurrency,
     events: starts.length,
     lost: opts.backlog - starts.length,
     readyMs: agent.readyAtMs - t0,
     firstStartMs: firstStart,
     totalS: (lastMs - t0) / 1000,
     perSecond: starts.length / ((lastMs - t0) / 1000),
-    peakRssMiB: peakRssMiB(agent.pid),
+    ...meter.finish(starts.length),
     endRssMiB: rssMiB(agent.pid),
-    cpuMsPerEvent: cpuMs(agent.pid) / starts.length,
   };
   await agent.stop();
   progress(

@@ -1,5 +1,5 @@
 import { startAgent } from "../lib/agent.mjs";
-import { cpuMs, peakRssMiB } from "../lib/proc.mjs";
+import { meterAgent } from "../lib/agent-meter.mjs";
 import {
   dropStaged,
   makeEvhRoot,
@@ -21,15 +21,14 @@ export async function handlers(opts, { progress }) {
     const ids = stageEvents(root.spool, opts.matchN);
     const agent = await startAgent(root.root);
     const loadMs = agent.readyAtMs - agent.spawnedAtMs;
-    const cpuBefore = cpuMs(agent.pid);
+    const meter = meterAgent(agent.pid);
     const firstDrop = dropStaged(root.spool, ids);
     const starts = await waitForStarts(root.out, opts.matchN);
     const row = {
       handlers: count,
       loadMs,
       ...throughputOf(starts, firstDrop, opts.matchN),
-      cpuMsPerEvent: (cpuMs(agent.pid) - cpuBefore) / opts.matchN,
-      peakRssMiB: peakRssMiB(agent.pid),
+      ...meter.finish(opts.matchN),
     };
     await agent.stop();
     rows.push(row);

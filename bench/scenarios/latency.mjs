@@ -5,6 +5,7 @@ import { median, summarize } from "../lib/stats.mjs";
  * Events dropped one at a time, `latencyGapMs` apart, into an idle
  * contender: handler start − drop, the delay a single event sees. The bare
  * Node fs.watch loop is the floor for a Node process reacting to inotify.
+ * Each run keeps its per-event latencies (`runs[who][i].latenciesMs`).
  */
 export async function latency(opts, { incronSession, progress }) {
   const all = { evh, node: bareNode("spawn") };
@@ -15,7 +16,8 @@ export async function latency(opts, { incronSession, progress }) {
   for (let rep = 1; rep <= opts.reps; rep++) {
     for (const contender of contenders) {
       const { values, lost } = await contender.paced(paced);
-      const figures = { ...summarize(values), lost };
+      // Every sample is kept, to µs: the latency CDF chart pools them across repetitions.
+      const figures = { ...summarize(values), lost, latenciesMs: values.map(microseconds) };
       runs[name(contender)].push(figures);
       progress(
         `latency ${rep}/${opts.reps} ${name(contender)}: p50 ${figures.p50.toFixed(1)} ms, ` +
@@ -35,5 +37,7 @@ export async function latency(opts, { incronSession, progress }) {
   }
   return { runs, medians };
 }
+
+const microseconds = (ms) => Math.round(ms * 1000) / 1000;
 
 const name = (c) => (c.name === "node" ? "node fs.watch" : c.name);
