@@ -315,6 +315,10 @@ export class Agent {
         queue: this.queue,
         stopping: () => this.stopping,
         run: this.runner,
+        handlersDone: () => {
+          this.scheduler.handlersDone(claimed);
+          this.wake();
+        },
       }).finally(() => {
         this.scheduler.finish(claimed);
         this.running.delete(run);

@@ -28,6 +28,11 @@ export interface EventContext {
   ) => Promise<HandlerOutcome>;
   readonly onAttempt: (claimed: ClaimedEvent, record: RunRecord) => void;
   readonly onPlaced: (claimed: ClaimedEvent, result: EventResult) => void;
+  /**
+   * Hears that no handler of this event runs any more (journaling and
+   * placement follow): the agent gives its concurrency slot to the next event.
+   */
+  readonly handlersDone?: () => void;
 }
 
 export type EventResult =
@@ -101,6 +106,7 @@ export async function processEvent(claimed: ClaimedEvent, ctx: EventContext): Pr
     unjournaled = outcome;
     outcomes.push(outcome);
   }
+  ctx.handlersDone?.();
   return place(claimed, outcomes, stderrs, ctx, unjournaled);
 }
 

@@ -9,7 +9,8 @@ import { logPlacement, logRun, logTransient, warnAboutParams } from "./log-event
 import { type EventContext, processEvent } from "./process-event.js";
 
 /** What running one event needs from the agent. */
-export interface RunEventDeps extends Pick<EventContext, "keepDone" | "stopping" | "run"> {
+export interface RunEventDeps
+  extends Pick<EventContext, "keepDone" | "stopping" | "run" | "handlersDone"> {
   readonly spool: Spool;
   readonly journal: Journal;
   readonly logger: Logger;
@@ -32,6 +33,7 @@ export async function runEvent(claimed: ClaimedEvent, deps: RunEventDeps): Promi
       registry: claimed.registry,
       stopping: deps.stopping,
       run: deps.run,
+      handlersDone: deps.handlersDone,
       onAttempt: (c, record) => logRun(logger, c, record),
       onPlaced: (c, result) => logPlacement(logger, c, result),
     });

@@ -6,11 +6,18 @@
  * Events wait in arrival order; the first one whose locks are free starts
  * first, and a waiting event reserves its locks for those behind it, which
  * keeps each key (and each id) in arrival order.
+ *
+ * A slot is for running handlers: an event gives its slot back
+ * (`handlersDone`) once its last handler has ended, while it is journaled
+ * and placed; its locks stay held until it is placed (`finish`), so the
+ * next event of its key still starts after it is wholly done.
  */
 export class Scheduler<T> {
   private readonly waiting: T[] = [];
   private readonly held = new Set<string>();
   private started = 0;
+  /** Started items that have given their slot back and are not finished. */
+  private readonly slotFreed = new Set<T>();
 
   constructor(
     private readonly concurrency: number,
@@ -49,9 +56,16 @@ export class Scheduler<T> {
     return taken;
   }
 
-  /** Releases a finished event's locks. */
+  /** Gives a started event's slot back; its locks stay held until `finish`. */
+  handlersDone(item: T): void {
+    if (this.slotFreed.has(item)) return;
+    this.slotFreed.add(item);
+    this.started--;
+  }
+
+  /** Releases a finished event's locks, and its slot if it still holds it. */
   finish(item: T): void {
     for (const lock of this.locksOf(item)) this.held.delete(lock);
-    this.started--;
+    if (!this.slotFreed.delete(item)) this.started--;
   }
 }

@@ -27,6 +27,23 @@ describe("Scheduler", () => {
     expect(s.take().map((e) => e.name)).toEqual(["a2"]);
   });
 
+  it("gives a slot back when an event's handlers are done, and its key when it is placed", () => {
+    const s = new Scheduler<Item>(1, locks);
+    const [a1, b1, a2] = [ev("a1", "A"), ev("b1", "B"), ev("a2", "A")];
+    for (const e of [a1, a2, b1]) s.add(e);
+    expect(s.take()).toEqual([a1]);
+    s.handlersDone(a1); // a1 is being placed: its slot goes to b1, never to a2 (same key)
+    s.handlersDone(a1); // said twice, counted once
+    expect(s.running).toBe(0);
+    expect(s.take()).toEqual([b1]);
+    expect(s.running).toBe(1);
+    s.finish(a1); // placed: its key is free, but the one slot is b1's
+    expect(s.take()).toEqual([]);
+    s.finish(b1);
+    expect(s.take()).toEqual([a2]);
+    expect(s.running).toBe(1);
+  });
+
   it("with concurrency 1 runs everything in arrival order", () => {
     const s = new Scheduler<Item>(1, locks);
     for (const e of [ev("x", "1"), ev("y", "2"), ev("z", "1")]) s.add(e);
