@@ -1,4 +1,12 @@
-import { childPids, commandLine, cpuMs, mainThreadCpuMs, peakRssMiB, startTicks } from "./proc.mjs";
+import {
+  childPids,
+  commandLine,
+  cpuMs,
+  mainThreadCpuMs,
+  peakRssMiB,
+  pssMiB,
+  startTicks,
+} from "./proc.mjs";
 
 /**
  * The agent's CPU and memory, split between the agent itself and its
@@ -40,10 +48,21 @@ export function meterAgent(pid, { fromSpawn = false, everyMs = SAMPLE_MS } = {})
   const base = fromSpawn ? { cpu: 0, main: 0 } : { cpu: cpuMs(pid), main: mainThreadCpuMs(pid) };
   /** `pid:startTicks` → { baseCpuMs, cpuMs, peakRssMiB } */
   const launchers = new Map();
+  /** The highest sum of PSS over the agent and its launchers seen in one sample. */
+  let peakPss = 0;
   const sample = ({ first }) => {
     let pids;
     try {
       pids = launcherPids(pid);
+      let pss = pssMiB(pid);
+      for (const launcher of pids) {
+        try {
+          pss += pssMiB(launcher);
+        } catch {
+          // it ended between the listing and the read
+        }
+      }
+      peakPss = Math.max(peakPss, pss);
     } catch {
       return; // the agent itself ended; finish() reports what was seen
     }
@@ -89,6 +108,8 @@ export function meterAgent(pid, { fromSpawn = false, everyMs = SAMPLE_MS } = {})
         peakRssMiB: agentRssMiB,
         // A sum of peaks, and of launchers that may not have lived at once: an upper bound.
         peakRssWithLaunchersMiB: agentRssMiB + launcherRssMiB,
+        // Sampled every `everyMs`: what the agent and its launchers held at once, shared pages once.
+        peakPssWithLaunchersMiB: peakPss,
       };
     },
   };

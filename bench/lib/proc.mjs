@@ -16,6 +16,18 @@ export function peakRssMiB(pid) {
   return statusField(pid, "VmHWM") / 1024;
 }
 
+/**
+ * Proportional set size in MiB (/proc/<pid>/smaps_rollup): each shared page
+ * divided by the processes that map it. Summed over the agent and its
+ * launchers it counts the Node binary's pages, resident once but mapped by
+ * each of them, once, where a sum of RSS counts them three times.
+ */
+export function pssMiB(pid) {
+  const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  const line = text.split("\n").find((l) => l.startsWith("Pss:"));
+  return line === undefined ? Number.NaN : Number.parseInt(line.slice(4), 10) / 1024;
+}
+
 export function rssMiB(pid) {
   return statusField(pid, "VmRSS") / 1024;
 }

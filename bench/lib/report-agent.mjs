@@ -14,5 +14,6 @@ export function agentTable(rows, leading) {
     ["launchers", (r) => num(r.launcherCpuMsPerEvent, 2)],
     ["launchers seen", (r) => num(r.launchers, 0)],
     ["peak RSS agent + launchers MiB", (r) => num(r.peakRssWithLaunchersMiB, 0)],
+    ["peak PSS agent + launchers MiB", (r) => num(r.peakPssWithLaunchersMiB, 0)],
   ]);
 }

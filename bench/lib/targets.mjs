@@ -87,20 +87,24 @@ export function checkTargets(results) {
     () => p99 <= incronP99,
   );
 
+  // Judged on PSS, the memory the agent and its launchers hold at once with the Node binary's
+  // shared pages counted once; the sum of each one's RSS peak (an upper bound) is shown beside it.
   // Results from before the launchers were metered have the agent's RSS alone.
   const burstRss = evh?.peakRssWithLaunchersMiB ?? evh?.peakRssMiB;
+  const burstMem = evh?.peakPssWithLaunchersMiB ?? burstRss;
   add(
-    `peak RSS agent + launchers ≤ 100 MiB (${options.n}-event burst, concurrency ${AT})`,
-    show(burstRss, 0, " MiB"),
-    [burstRss],
-    () => burstRss <= 100,
+    `peak memory agent + launchers ≤ 100 MiB (PSS; ${options.n}-event burst, concurrency ${AT})`,
+    `${show(burstMem, 0, " MiB")} (RSS peaks summed ${show(burstRss, 0, " MiB")})`,
+    [burstMem],
+    () => burstMem <= 100,
   );
   const blRss = bl?.peakRssWithLaunchersMiB ?? bl?.peakRssMiB;
+  const blMem = bl?.peakPssWithLaunchersMiB ?? blRss;
   add(
-    `backlog of ${options.backlog}: peak RSS agent + launchers ≤ 160 MiB`,
-    show(blRss, 0, " MiB"),
-    [blRss],
-    () => blRss <= 160,
+    `backlog of ${options.backlog}: peak memory agent + launchers ≤ 160 MiB (PSS)`,
+    `${show(blMem, 0, " MiB")} (RSS peaks summed ${show(blRss, 0, " MiB")})`,
+    [blMem],
+    () => blMem <= 160,
   );
 
   const load10k = results.handlers?.find((r) => r.handlers === 10_000)?.loadMs / 1000;

@@ -11,6 +11,7 @@ const FIELDS = [
   "launcherCpuMsPerEvent",
   "launchers",
   "peakRssWithLaunchersMiB",
+  "peakPssWithLaunchersMiB",
   "faultsPerEvent",
   "lost",
 ];
