@@ -117,6 +117,25 @@ export function renderReport(results) {
         ["share", (r) => `${num(r.share * 100)} %`],
       ]),
     );
+    for (const launcher of prof.cpu.launchers ?? []) {
+      section(
+        `Profile: a launcher's main thread over the same burst, its whole life (${launcher.file})`,
+        table(launcher.summary.components.slice(0, 10), [
+          ["charged to", (r) => r.name],
+          ["ms", (r) => num(r.ms, 0)],
+          ["share", (r) => `${num(r.share * 100)} %`],
+          ["ms/event of the burst", (r) => num(r.msPerEvent, 3)],
+        ]),
+      );
+      out.push(
+        "",
+        table(launcher.summary.functions.slice(0, 8), [
+          ["hottest functions (self time)", (r) => r.name],
+          ["ms", (r) => num(r.ms, 0)],
+          ["share", (r) => `${num(r.share * 100)} %`],
+        ]),
+      );
+    }
     if (prof.syscalls) {
       section(
         `System calls of the agent's threads per event (strace -c, ${prof.syscalls.events} events)`,

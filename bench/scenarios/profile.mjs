@@ -36,14 +36,18 @@ async function cpuProfile(opts, n, resultsDir, stamp) {
   const root = makeEvhRoot(opts);
   const profDir = makeTempDir("cpuprof", { keep: opts.keep });
   const ids = stageEvents(root.spool, n);
+  // Through NODE_OPTIONS, which the agent passes on to its launchers: one profile each.
   const agent = await startAgent(root.root, {
-    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
+    env: { ...process.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` },
   });
   const firstDrop = dropStaged(root.spool, ids);
   const starts = await waitForStarts(root.out, n);
   const lastStart = starts.reduce((m, s) => Math.max(m, s.ms), 0);
-  await agent.stop(); // the profile is written when the agent exits
-  const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+  await agent.stop(); // the profiles are written when the agent and its launchers exit
+  const files = readdirSync(profDir).filter((f) => f.endsWith(".cpuprofile"));
+  // node names each profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
+  const pidOf = (f) => Number(f.split(".")[3]);
+  const file = files.find((f) => pidOf(f) === agent.pid);
   if (!file) throw new Error("the agent wrote no .cpuprofile");
   mkdirSync(resultsDir, { recursive: true });
   const kept = path.join(resultsDir, `${stamp}-burst.cpuprofile`);
@@ -55,7 +59,24 @@ async function cpuProfile(opts, n, resultsDir, stamp) {
     fromMs: firstDrop - agent.spawnedAtMs,
     toMs: lastStart - agent.spawnedAtMs + 100,
   };
-  return { file: kept, window, summary: summarizeProfile(kept, { events: n, top: 20, ...window }) };
+  // The launchers' profiles whole (each starts with its process, just after the agent's): their
+  // start-up, tens of ms, is spread over the burst's events. Charged per event of the burst.
+  const launchers = files
+    .filter((f) => f !== file)
+    .map((f) => {
+      const keptLauncher = path.join(resultsDir, `${stamp}-burst-launcher-${pidOf(f)}.cpuprofile`);
+      copyFileSync(path.join(profDir, f), keptLauncher);
+      return {
+        file: keptLauncher,
+        summary: summarizeProfile(keptLauncher, { events: n, top: 12 }),
+      };
+    });
+  return {
+    file: kept,
+    window,
+    summary: summarizeProfile(kept, { events: n, top: 20, ...window }),
+    launchers,
+  };
 }
 
 /** Per-event counts of each system call the agent makes; undefined without strace. */

@@ -77,14 +77,17 @@ export class Launcher {
   ) {
     this.hangMs = options.hangMs ?? 10_000;
     // Detached: a terminal's ^C goes to the agent alone, which then stops the runs through here.
-    // Its own environment is empty: each run brings the whole environment it gets (SPEC §4).
+    // Its own environment is empty but for NODE_OPTIONS (node's own settings, the agent's
+    // administrator's: e.g. a CPU profile of the launchers): each run brings the whole
+    // environment it gets (SPEC §4).
+    const nodeOptions = process.env.NODE_OPTIONS;
     this.child = spawn(
       process.execPath,
       [...LAUNCHER_NODE_FLAGS, options.script ?? LAUNCHER_SCRIPT],
       {
         stdio: ["pipe", "pipe", "inherit"],
         detached: true,
-        env: {},
+        env: nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions },
       },
     );
     this.exited = new Promise((resolve) => this.child.once("close", () => resolve()));

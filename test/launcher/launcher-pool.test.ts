@@ -145,6 +145,24 @@ describe("LauncherPool: runs", () => {
     expect(result.kind === "refused" && result.reason).toMatch(/root\.event_handler\.lock/);
   });
 
+  it("gives a launcher no environment but the agent's NODE_OPTIONS", async () => {
+    const saved = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = "--max-old-space-size=77";
+    try {
+      const p = makePool();
+      const [launcher] = await waitFor(
+        () => (p.pids.length === 1 ? p.pids : undefined),
+        20_000,
+        "a launcher",
+      );
+      const environ = readFileSync(`/proc/${launcher}/environ`, "latin1");
+      expect(environ.split("\0").filter(Boolean)).toEqual(["NODE_OPTIONS=--max-old-space-size=77"]);
+    } finally {
+      if (saved === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = saved;
+    }
+  });
+
   it("spreads runs over its launchers", async () => {
     const p = makePool(2);
     await waitFor(() => p.pids.length === 2, 20_000, "two launchers");
