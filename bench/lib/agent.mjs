@@ -33,12 +33,12 @@ export function useEvh(bin = evhBin, nodeArgs = []) {
  * readiness. The console output is drained (a full pipe would stall the
  * agent) and its tail kept for error messages.
  */
-export function startAgent(root, { nodeArgs = [], env, readyTimeoutMs = 300_000 } = {}) {
+export function startAgent(root, { nodeArgs = [], readyTimeoutMs = 300_000 } = {}) {
   const spawnedAtMs = nowMs();
   const child = spawn(
     process.execPath,
     [...baseNodeArgs, ...nodeArgs, evhBin, "run", "--root", root],
-    { stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env },
+    { stdio: ["ignore", "pipe", "pipe"] },
   );
   const release = onCleanup(() => child.kill("SIGKILL"));
   let tail = "";

@@ -36,9 +36,9 @@ async function cpuProfile(opts, n, resultsDir, stamp) {
   const root = makeEvhRoot(opts);
   const profDir = makeTempDir("cpuprof", { keep: opts.keep });
   const ids = stageEvents(root.spool, n);
-  // Through NODE_OPTIONS, which the agent passes on to its launchers: one profile each.
+  // The agent passes its node flags on to its launchers: one profile each.
   const agent = await startAgent(root.root, {
-    env: { ...process.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` },
+    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
   });
   const firstDrop = dropStaged(root.spool, ids);
   const starts = await waitForStarts(root.out, n);

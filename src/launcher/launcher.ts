@@ -22,11 +22,14 @@ export const LAUNCHER_SCRIPT = fileURLToPath(
 );
 
 /**
- * V8 flags of a launcher: it holds a few small records per running handler,
- * and every fork it makes copies its page tables, so its heap is kept small
- * (as the agent's, bin/evh).
+ * Node flags of a launcher: the agent's own (the small-heap V8 flags bin/evh
+ * gives it, as a launcher's forks also copy its page tables; a profiler the
+ * administrator asked for), but no debugger: a second one would fight the
+ * agent's for its port.
  */
-const LAUNCHER_NODE_FLAGS = ["--max-semi-space-size=1", "--optimize-for-size"];
+function launcherNodeFlags(): string[] {
+  return process.execArgv.filter((flag) => !/^--(inspect|debug)/.test(flag));
+}
 
 /** A run handed to a launcher and not yet ended. */
 interface Pending {
@@ -77,17 +80,14 @@ export class Launcher {
   ) {
     this.hangMs = options.hangMs ?? 10_000;
     // Detached: a terminal's ^C goes to the agent alone, which then stops the runs through here.
-    // Its own environment is empty but for NODE_OPTIONS (node's own settings, the agent's
-    // administrator's: e.g. a CPU profile of the launchers): each run brings the whole
-    // environment it gets (SPEC §4).
-    const nodeOptions = process.env.NODE_OPTIONS;
+    // Its own environment is empty: each run brings the whole environment it gets (SPEC §4).
     this.child = spawn(
       process.execPath,
-      [...LAUNCHER_NODE_FLAGS, options.script ?? LAUNCHER_SCRIPT],
+      [...launcherNodeFlags(), options.script ?? LAUNCHER_SCRIPT],
       {
         stdio: ["pipe", "pipe", "inherit"],
         detached: true,
-        env: nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions },
+        env: {},
       },
     );
     this.exited = new Promise((resolve) => this.child.once("close", () => resolve()));

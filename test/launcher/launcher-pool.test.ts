@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../../src/execute/process-session.js";
 import type { StartRequest, StartResult } from "../../src/execute/start-request.js";
+import { LAUNCHER_SCRIPT } from "../../src/launcher/launcher.js";
 import { LauncherPool, launcherCount } from "../../src/launcher/launcher-pool.js";
 import { script } from "../execute/fixtures.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
@@ -145,22 +146,20 @@ describe("LauncherPool: runs", () => {
     expect(result.kind === "refused" && result.reason).toMatch(/root\.event_handler\.lock/);
   });
 
-  it("gives a launcher no environment but the agent's NODE_OPTIONS", async () => {
-    const saved = process.env.NODE_OPTIONS;
-    process.env.NODE_OPTIONS = "--max-old-space-size=77";
-    try {
-      const p = makePool();
-      const [launcher] = await waitFor(
-        () => (p.pids.length === 1 ? p.pids : undefined),
-        20_000,
-        "a launcher",
-      );
-      const environ = readFileSync(`/proc/${launcher}/environ`, "latin1");
-      expect(environ.split("\0").filter(Boolean)).toEqual(["NODE_OPTIONS=--max-old-space-size=77"]);
-    } finally {
-      if (saved === undefined) delete process.env.NODE_OPTIONS;
-      else process.env.NODE_OPTIONS = saved;
-    }
+  it("gives a launcher no environment, and the agent's node flags", async () => {
+    const p = makePool();
+    const [launcher] = await waitFor(
+      () => (p.pids.length === 1 ? p.pids : undefined),
+      20_000,
+      "a launcher",
+    );
+    expect(readFileSync(`/proc/${launcher}/environ`, "latin1")).toBe("");
+    const argv = readFileSync(`/proc/${launcher}/cmdline`, "latin1").split("\0").filter(Boolean);
+    expect(argv).toEqual([
+      process.execPath,
+      ...process.execArgv.filter((f) => !f.startsWith("--inspect")),
+      LAUNCHER_SCRIPT,
+    ]);
   });
 
   it("spreads runs over its launchers", async () => {
