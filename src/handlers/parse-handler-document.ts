@@ -15,6 +15,7 @@ import {
   parseUser,
 } from "./handler-fields.js";
 import { DEFAULT_BACKOFF_MS, parseEnv, parseRetry } from "./handler-maps.js";
+import { type CommonFields, handlerObject } from "./handler-object.js";
 import { parseEvents, parseWhen } from "./handler-patterns.js";
 import type { ParseContext } from "./parse-context.js";
 import { parseWebhook } from "./parse-webhook.js";
@@ -143,8 +144,7 @@ export function parseHandlerDocument(
   ) {
     return undefined;
   }
-  return {
-    ...base,
+  return handlerObject(base, {
     userName: user?.name,
     user: user?.user,
     argv: command.argv,
@@ -155,7 +155,7 @@ export function parseHandlerDocument(
     stdin,
     encoding,
     cwd: cwd ?? undefined,
-  };
+  });
 }
 
 /** The keys of every handler as parsed (undefined: given but invalid). */
@@ -169,7 +169,11 @@ interface CommonKeys {
 }
 
 /** The fields every handler has, or undefined when one of its keys was invalid. */
-function commonFields(common: CommonKeys, place: DocumentPlace, line: number) {
+function commonFields(
+  common: CommonKeys,
+  place: DocumentPlace,
+  line: number,
+): CommonFields | undefined {
   const { id, events, priority, enabled, when, retry } = common;
   if (
     id === undefined ||
@@ -224,8 +228,7 @@ function parseWebhookHandler(
   const webhook: WebhookSpec | undefined = parseWebhook(webhookEntry, report, ctx);
   const base = commonFields(common, place, line);
   if (report.hasErrors || base === undefined || webhook === undefined) return undefined;
-  return {
-    ...base,
+  return handlerObject(base, {
     userName: undefined,
     user: undefined,
     argv: [],
@@ -237,7 +240,7 @@ function parseWebhookHandler(
     encoding: "utf-8",
     cwd: undefined,
     webhook,
-  };
+  });
 }
 
 /** The document's keys by name; unknown keys are reported with the allowed ones. */
