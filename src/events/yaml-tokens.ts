@@ -35,45 +35,75 @@ export interface YamlToken {
 }
 
 /**
+ * Follows yaml's lexer one lexeme at a time: which lexemes are source tokens,
+ * and each one's type, offset and depth (YamlToken's fields, kept here
+ * rather than in an object per token). For a pass that feeds the same
+ * lexemes to yaml's parser, so that a text is lexed once.
+ */
+export class TokenTracker {
+  /** The last source token's type; `scalar` for plain and block scalar text. */
+  type = "";
+  /** Its UTF-16 offset in the text. */
+  offset = 0;
+  /** Nesting after it (YamlToken.depth). */
+  depth = 0;
+  private end = 0;
+  private flowDepth = 0;
+  private blockOnLine = 0;
+  private scalarNext = false;
+
+  /** Takes the next lexeme; false for a marker the lexer adds, which is not source text. */
+  next(lexeme: string): boolean {
+    if (MARKERS.has(lexeme)) {
+      // The source token after a scalar marker is scalar text, whatever it looks like.
+      this.scalarNext = lexeme === SCALAR_MARKER;
+      return false;
+    }
+    this.offset = this.end;
+    this.end += lexeme.length;
+    const type = this.scalarNext ? "scalar" : (CST.tokenType(lexeme) ?? "unknown");
+    this.scalarNext = false;
+    switch (type) {
+      case "flow-map-start":
+      case "flow-seq-start":
+        this.flowDepth++;
+        break;
+      case "flow-map-end":
+      case "flow-seq-end":
+        this.flowDepth = Math.max(0, this.flowDepth - 1);
+        break;
+      case "seq-item-ind":
+      case "explicit-key-ind":
+      case "map-value-ind":
+        if (this.flowDepth === 0) this.blockOnLine++;
+        break;
+      case "newline":
+        this.blockOnLine = 0;
+        break;
+      default:
+        break;
+    }
+    this.type = type;
+    this.depth = this.flowDepth + this.blockOnLine;
+    return true;
+  }
+
+  /** Whether the last token is syntax (see isSyntax). */
+  get isSyntax(): boolean {
+    return !LAYOUT.has(this.type);
+  }
+}
+
+/**
  * The tokens of a YAML text from yaml's lexer, which streams in constant
  * memory whatever the input: the parser proper can spend hundreds of MB on
  * hostile text (a megabyte of `[`), the lexer cannot.
  */
 export function* yamlTokens(text: string): Generator<YamlToken> {
-  let offset = 0;
-  let flowDepth = 0;
-  let blockOnLine = 0;
-  let scalarNext = false;
-  for (const token of new Lexer().lex(text)) {
-    if (MARKERS.has(token)) {
-      // The source token after a scalar marker is scalar text, whatever it looks like.
-      scalarNext = token === SCALAR_MARKER;
-      continue;
-    }
-    const at = offset;
-    offset += token.length;
-    const type = scalarNext ? "scalar" : (CST.tokenType(token) ?? "unknown");
-    scalarNext = false;
-    switch (type) {
-      case "flow-map-start":
-      case "flow-seq-start":
-        flowDepth++;
-        break;
-      case "flow-map-end":
-      case "flow-seq-end":
-        flowDepth = Math.max(0, flowDepth - 1);
-        break;
-      case "seq-item-ind":
-      case "explicit-key-ind":
-      case "map-value-ind":
-        if (flowDepth === 0) blockOnLine++;
-        break;
-      case "newline":
-        blockOnLine = 0;
-        break;
-      default:
-        break;
-    }
-    yield { type, source: token, offset: at, depth: flowDepth + blockOnLine };
+  const tracker = new TokenTracker();
+  for (const lexeme of new Lexer().lex(text)) {
+    if (!tracker.next(lexeme)) continue;
+    const { type, offset, depth } = tracker;
+    yield { type, source: lexeme, offset, depth };
   }
 }

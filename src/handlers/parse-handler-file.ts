@@ -6,14 +6,13 @@ import {
   isScalar,
   isSeq,
   LineCounter,
-  parseAllDocuments,
   type Scalar,
   visit,
 } from "yaml";
 import type { Diagnostic, Handler } from "./handler.js";
 import type { ParseContext } from "./parse-context.js";
 import { type DocumentPlace, parseHandlerDocument } from "./parse-handler-document.js";
-import { checkHandlerYaml } from "./yaml-bounds.js";
+import { parseHandlerYaml } from "./parse-handler-yaml.js";
 import { DocumentReport, isNull, type ValueNode } from "./yaml-nodes.js";
 
 export type { ParseContext } from "./parse-context.js";
@@ -41,19 +40,12 @@ export function parseHandlerFile(
   fileIndex: number,
   ctx: ParseContext,
 ): ParsedHandlerFile {
-  const bound = checkHandlerYaml(text);
-  if (bound !== undefined) {
-    return { handlers: [], diagnostics: [{ file, severity: "error", ...bound }] };
-  }
   const lines = new LineCounter();
-  // YAML 1.2 core schema: `yes`/`on` stay strings, as in event files (SPEC §2).
-  // Duplicate keys are found by `duplicateKeys`: yaml's own check is quadratic in a map's size.
-  const docs = parseAllDocuments(text, {
-    lineCounter: lines,
-    schema: "core",
-    prettyErrors: false,
-    uniqueKeys: false,
-  });
+  const yaml = parseHandlerYaml(text, lines);
+  if ("bound" in yaml) {
+    return { handlers: [], diagnostics: [{ file, severity: "error", ...yaml.bound }] };
+  }
+  const docs = yaml.docs;
   // Empty documents (a trailing `---`, a file of comments) define nothing and do not count.
   const used = docs.filter(
     (doc) => doc.errors.length > 0 || isAlias(doc.contents) || !isNull(asValue(doc.contents)),

@@ -1,5 +1,5 @@
 import { MAX_YAML_DEPTH } from "../events/limits.js";
-import { isSyntax, yamlTokens } from "../events/yaml-tokens.js";
+import type { TokenTracker } from "../events/yaml-tokens.js";
 
 /**
  * Syntax tokens in one handler file: about 50 per handler for 1,000
@@ -12,32 +12,28 @@ export const MAX_HANDLER_FILE_TOKENS = 50_000;
 export const MAX_HANDLER_DOCUMENTS = 1000;
 
 /**
- * Checks a handler file's YAML with the lexer, which streams in constant
- * memory, before the parser sees it: nesting, documents and syntax tokens.
- * Returns the line and message of the first bound passed, if any.
+ * The bounds of a handler file's YAML, checked token by token from the
+ * lexer, which streams in constant memory, before the parser sees the token:
+ * nesting, documents and syntax tokens.
  */
-export function checkHandlerYaml(text: string): { line: number; message: string } | undefined {
-  let syntax = 0;
-  let documents = 0;
-  for (const token of yamlTokens(text)) {
+export class HandlerYamlBounds {
+  private syntax = 0;
+  private documents = 0;
+
+  /** The bound the token just read passes, as a message, if any. */
+  passed(token: TokenTracker): string | undefined {
     // A document starts at `---`, or at the first syntax without one.
     const opensDocument = token.type !== "doc-start" && token.type !== "directive-line";
-    if (documents === 0 && opensDocument && isSyntax(token)) documents = 1;
-    let problem: string | undefined;
+    if (this.documents === 0 && opensDocument && token.isSyntax) this.documents = 1;
     if (token.depth > MAX_YAML_DEPTH) {
-      problem = `YAML nesting deeper than ${MAX_YAML_DEPTH} levels; a handler needs a few`;
-    } else if (token.type === "doc-start" && ++documents > MAX_HANDLER_DOCUMENTS) {
-      problem = `more than ${MAX_HANDLER_DOCUMENTS} documents in one file; split it into several files`;
-    } else if (isSyntax(token) && ++syntax > MAX_HANDLER_FILE_TOKENS) {
-      problem = `more than ${MAX_HANDLER_FILE_TOKENS} YAML tokens (keys, values, brackets, commas, ...) in one file; split it into several files`;
+      return `YAML nesting deeper than ${MAX_YAML_DEPTH} levels; a handler needs a few`;
     }
-    if (problem !== undefined) return { line: lineOf(text, token.offset), message: problem };
+    if (token.type === "doc-start" && ++this.documents > MAX_HANDLER_DOCUMENTS) {
+      return `more than ${MAX_HANDLER_DOCUMENTS} documents in one file; split it into several files`;
+    }
+    if (token.isSyntax && ++this.syntax > MAX_HANDLER_FILE_TOKENS) {
+      return `more than ${MAX_HANDLER_FILE_TOKENS} YAML tokens (keys, values, brackets, commas, ...) in one file; split it into several files`;
+    }
+    return undefined;
   }
-  return undefined;
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
-  return line;
 }

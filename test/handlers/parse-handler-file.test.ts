@@ -182,7 +182,7 @@ describe("parseHandlerFile: YAML", () => {
       "---\n".repeat(262_144),
       "handlers.d/crm.yaml:1001: error: more than 1000 documents in one file; split it into several files",
     ],
-  ])("refuses %s with the lexer, before the parser spends seconds on it", (_, text, expected) => {
+  ])("refuses %s at the bound, the parser never given more than it allows", (_, text, expected) => {
     expect(parse(text).out).toEqual([expected]);
   });
 
