@@ -132,9 +132,9 @@ export class Agent {
       cleanUp.defer(() => agent.intake.stop());
       cleanUp.defer(() => agent.queue.close());
       // Watch first, then load: an edit lands either in the first load or in a reload.
-      agent.stopWatchingHandlers = await watchHandlers(config.handlersDir, () =>
-        agent.reload("change"),
-      );
+      // (chokidar may still be scanning the folder: agent/watch-handlers says how nothing is missed.)
+      const handlerWatch = await watchHandlers(config.handlersDir, () => agent.reload("change"));
+      agent.stopWatchingHandlers = () => handlerWatch.stop();
       cleanUp.defer(agent.stopWatchingHandlers);
       agent.reload("start");
       // Resumed events run with the handlers current when they are resumed (SPEC §3).

@@ -1,9 +1,16 @@
 import path from "node:path";
 import { watch } from "chokidar";
 import { isHandlerFileName } from "../handlers/load-handlers.js";
+import { bridgeWatch } from "./watch-bridge.js";
 
 /** Coalesces what is left of a burst of writes (a save of several files, `cp *.yaml`) into one reload. */
 const DEBOUNCE_MS = 150;
+
+/** Watching handlers.d/: `ready` once chokidar's own watches are all in place. */
+export interface HandlerWatch {
+  readonly ready: Promise<void>;
+  stop(): Promise<void>;
+}
 
 /**
  * Reloads handlers.d/ when a handler file in it is added, changed or
@@ -15,29 +22,42 @@ const DEBOUNCE_MS = 150;
  * `x.yaml~`, `.ansible_tmp*`) are ignored, so an open editor causes no
  * reload at all. A handlers.d/ that is a symlink is watched through it.
  *
- * Resolves once the watcher is in place: a change made before chokidar's
- * `ready` would be missed, and there is no periodic reload, so the agent says
- * it is ready only after this. Cost, measured (docs/architecture.md): about
- * 0.2 s and 13 MiB more at start with 1,000 handler files, none at 10.
+ * Returns as soon as a change made from now on is sure to cause a reload, so
+ * the caller loads after this and misses nothing. chokidar's initial scan (a
+ * stat and a watch per file: longer than the load itself at 10,000 files) is
+ * not waited for: until it is over, one fs.watch on the folder stands in
+ * (agent/watch-bridge). Where that cannot be set up, this waits for chokidar.
  * spool/new/ keeps one fs.watch (agent/intake): a queue folder, where a watch
  * and a stat per waiting file cost O(N²) in a burst.
  */
-export async function watchHandlers(dir: string, reload: () => void): Promise<() => Promise<void>> {
+export async function watchHandlers(dir: string, reload: () => void): Promise<HandlerWatch> {
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const changed = () => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(reload, DEBOUNCE_MS);
+  };
+  const closeBridge = bridgeWatch(dir, changed);
   const watcher = watch(dir, {
     ignoreInitial: true,
     depth: 0,
     ignored: (file) => file !== dir && !isHandlerFileName(path.basename(file)),
   });
-  watcher.on("all", () => {
-    clearTimeout(timer);
-    timer = setTimeout(reload, DEBOUNCE_MS);
-  });
+  watcher.on("all", changed);
   // A handlers.d/ that disappears is reported by the next reload; the watcher's own errors change nothing.
   watcher.on("error", () => undefined);
-  await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
-  return async () => {
-    clearTimeout(timer);
-    await watcher.close();
+  const ready = new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+  // From chokidar's `ready` on, its watches see what the bridge would.
+  const bridged = ready.then(() => closeBridge?.());
+  if (closeBridge === undefined) await ready;
+  return {
+    ready: bridged,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      closeBridge?.();
+      await watcher.close();
+    },
   };
 }
