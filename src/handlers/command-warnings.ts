@@ -35,6 +35,7 @@ export function warnAboutArgv(
     }
   }
   for (const item of argv) {
+    if (!item.includes("$")) continue;
     for (const match of item.matchAll(SHELL_VARIABLE)) {
       const written = match[0];
       const name = (match[1] ?? match[2]) as string;

@@ -7,6 +7,8 @@ const PLACEHOLDER = /<([A-Za-z0-9_]+)>/g;
 
 /** The upper-cased names of the placeholders in one argv item. */
 export function findPlaceholders(item: string): string[] {
+  // Most items have none; this runs for every argv item of every handler at each load.
+  if (!item.includes("<")) return [];
   return [...item.matchAll(PLACEHOLDER)].map((m) => (m[1] as string).toUpperCase());
 }
 

@@ -159,6 +159,26 @@ describe("parseHandlerFile: YAML", () => {
     ]);
   });
 
+  it("finds keys given twice at any depth: in flow and block maps, in lists, in complex keys", () => {
+    const text = [
+      "event: client_create",
+      "command: /bin/true",
+      "env: {A: 1, A: 2}",
+      "when:",
+      "  P: [x]",
+      "  P: [y]",
+      "retry: [{k: 1, k: 2}]",
+      "? {a: 1, a: 2}",
+      ": x",
+    ].join("\n");
+    expect(parse(text).out).toEqual([
+      'handlers.d/crm.yaml:3: error: key "A" appears twice',
+      'handlers.d/crm.yaml:6: error: key "P" appears twice',
+      'handlers.d/crm.yaml:7: error: key "k" appears twice',
+      'handlers.d/crm.yaml:8: error: key "a" appears twice',
+    ]);
+  });
+
   it("finds a key given twice among 15k keys, in linear time", () => {
     // yaml's own duplicate check compares every pair: seconds for this file.
     const env = Array.from({ length: 15_000 }, (_, i) => `  E${i}: x`);
