@@ -43,19 +43,21 @@ const CRON_LIKE = "as root, evh loads only handler files that nobody but root ca
  * Content must be UTF-8 (a BOM is dropped).
  */
 export function readHandlerFile(file: string, options: ReadOptions): FileRead {
-  let fd: number;
+  let opened: { fd: number; viaLink: boolean };
   try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer.
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    opened = openEntry(file);
   } catch (error) {
     return openFailure(file, error);
   }
+  const { fd, viaLink } = opened;
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) {
       return { kind: "ignored", message: `not a regular file (${fileKind(stats)}), ignored` };
     }
-    const refusal = options.requireRootOwned ? ownershipProblem(file, stats, options) : undefined;
+    const refusal = options.requireRootOwned
+      ? ownershipProblem(file, stats, viaLink, options)
+      : undefined;
     if (refusal !== undefined) return { kind: "error", line: 1, message: refusal };
     const bytes = readUpTo(fd, stats.size, options.maxBytes + 1);
     if (bytes.length > options.maxBytes) {
@@ -71,6 +73,24 @@ export function readHandlerFile(file: string, options: ReadOptions): FileRead {
   } finally {
     closeSync(fd);
   }
+}
+
+/** O_NONBLOCK: opening a FIFO must not wait for a writer. */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
+
+/**
+ * Opens the entry, and says whether it was a symlink: without following
+ * first (ELOOP is the kernel's answer for a link), so that the open itself
+ * tells a link from a file, with no lstat of the name afterwards (a stat per
+ * file at each load, and one that could see a name other than the one opened).
+ */
+function openEntry(file: string): { fd: number; viaLink: boolean } {
+  try {
+    return { fd: openSync(file, READ_FLAGS | constants.O_NOFOLLOW), viaLink: false };
+  } catch (error) {
+    if (errnoCode(error) !== "ELOOP") throw error;
+  }
+  return { fd: openSync(file, READ_FLAGS), viaLink: true };
 }
 
 function openFailure(file: string, error: unknown): FileRead {
@@ -99,7 +119,12 @@ function tryReadTarget(file: string): string {
   }
 }
 
-function ownershipProblem(file: string, stats: Stats, options: ReadOptions): string | undefined {
+function ownershipProblem(
+  file: string,
+  stats: Stats,
+  viaLink: boolean,
+  options: ReadOptions,
+): string | undefined {
   if (stats.uid !== 0) {
     const who = options.userName(stats.uid);
     return `refused: the file is owned by uid ${stats.uid}${who ? ` (${who})` : ""}, not root; ${CRON_LIKE} (fix: chown root ${file})`;
@@ -108,7 +133,7 @@ function ownershipProblem(file: string, stats: Stats, options: ReadOptions): str
     return `refused: the file is writable by group or others (mode ${modeText(stats)}); ${CRON_LIKE} (fix: chmod go-w ${file})`;
   }
   // Through a symlink, whoever can write the target's directory can swap the file.
-  if (lstatSync(file).isSymbolicLink()) {
+  if (viaLink) {
     const dir = path.dirname(realpathSync(file));
     const dirStats = statSync(dir);
     if ((dirStats.mode & 0o022) !== 0 || dirStats.uid !== 0) {

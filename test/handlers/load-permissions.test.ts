@@ -81,6 +81,31 @@ describe("handler files as root, like cron", () => {
   });
 
   it.skipIf(!isRoot)(
+    `refuses a link to a link into a directory others can write${ROOT_ONLY}`,
+    () => {
+      mkdirSync(root.path("shared"), { mode: 0o777 });
+      chmodSync(root.path("shared"), 0o777);
+      mkdirSync(root.path("safe"), { mode: 0o755 });
+      writeFileSync(root.path("shared/crm.yaml"), doc(root, "linked"), { mode: 0o644 });
+      symlinkSync(root.path("shared/crm.yaml"), root.path("safe/crm.yaml"));
+      symlinkSync(root.path("safe/crm.yaml"), root.path("handlers.d/crm.yaml"));
+      const dir = root.path("shared");
+      expect(printed(root, asRoot())).toEqual([
+        `handlers.d/crm.yaml:1: error: refused: the symlink points into ${dir}, which someone other than root can write; ${WHY} (fix: chown root ${dir} && chmod go-w ${dir})`,
+      ]);
+    },
+  );
+
+  it.skipIf(!isRoot)(`loads a symlink into a directory only root can write${ROOT_ONLY}`, () => {
+    mkdirSync(root.path("safe"), { mode: 0o755 });
+    writeFileSync(root.path("safe/crm.yaml"), doc(root, "linked"), { mode: 0o644 });
+    symlinkSync("../safe/crm.yaml", root.path("handlers.d/crm.yaml"));
+    const result = asRoot();
+    expect(printed(root, result)).toEqual([]);
+    expect(result.handlers.map((h) => h.id)).toEqual(["linked"]);
+  });
+
+  it.skipIf(!isRoot)(
     `keeps the last good handlers of a file that becomes refused${ROOT_ONLY}`,
     () => {
       const file = root.write("handlers.d/a.yaml", doc(root, "a"));
