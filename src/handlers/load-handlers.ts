@@ -226,14 +226,27 @@ type Listing = { names: string[]; missing: boolean } | { error: Diagnostic };
 /** Handler file names in byte order (not locale order: `B` sorts before `a`, as `ls` in C locale). */
 function listHandlerFiles(dir: string): Listing {
   try {
-    const names = readdirSync(dir).filter(isHandlerFileName);
-    names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    return { names, missing: false };
+    return { names: inByteOrder(readdirSync(dir).filter(isHandlerFileName)), missing: false };
   } catch (thrown) {
     if (errnoCode(thrown) === "ENOENT") return { names: [], missing: true };
     return { error: error(dir, `cannot list the handlers directory: ${toError(thrown).message}`) };
   }
 }
+
+/**
+ * Sorts names by the bytes of their UTF-8. Without surrogates (characters
+ * beyond U+FFFF) that is the order of their UTF-16 code units, JavaScript's
+ * own sort; a Buffer per comparison instead cost 0.1 s for 10,000 names in
+ * the hashed order ext4 lists them in.
+ */
+export function inByteOrder(names: string[]): string[] {
+  if (!names.some((name) => SURROGATE.test(name))) return names.sort();
+  const keyed = names.map((name) => ({ name, bytes: Buffer.from(name) }));
+  keyed.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+  return keyed.map((k) => k.name);
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
  * A handlers directory that someone other than root owns or can write lets

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadHandlerDir } from "../../src/handlers/load-handlers.js";
+import { inByteOrder, loadHandlerDir } from "../../src/handlers/load-handlers.js";
 import { HANDLER_PATH } from "../../src/handlers/program-path.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
 import { doc, loadContext, printed, writeScripts } from "./load-helpers.js";
@@ -13,6 +13,24 @@ beforeEach(() => {
 afterEach(() => root.cleanup());
 
 const load = (options = {}) => loadHandlerDir(root.handlersDir, loadContext(options));
+
+describe("inByteOrder", () => {
+  it("sorts names by their UTF-8 bytes, also past U+FFFF where UTF-16 order differs", () => {
+    // U+FF21 is EF BC A1 in UTF-8, U+1F600 is F0 9F 98 80; in UTF-16, D83D DE00 comes before FF21.
+    const names = ["\u{1F600}.yaml", "\uFF21.yaml", "é.yaml", "a.yaml", "B.yaml", "10.yaml"];
+    const bytes = [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    expect(bytes).toEqual([
+      "10.yaml",
+      "B.yaml",
+      "a.yaml",
+      "é.yaml",
+      "\uFF21.yaml",
+      "\u{1F600}.yaml",
+    ]);
+    expect(inByteOrder([...names])).toEqual(bytes);
+    expect(inByteOrder(names.slice(1))).toEqual(bytes.slice(0, 5));
+  });
+});
 
 describe("loadHandlerDir", () => {
   it("loads *.yaml and *.yml in byte order of their names, ignoring hidden and other files", () => {
