@@ -1,5 +1,6 @@
 import { type FSWatcher, readdirSync, watch } from "node:fs";
 import path from "node:path";
+import { errnoCode } from "../errors/evh-error.js";
 import { isHandlerFileName } from "../handlers/load-handlers.js";
 
 /**
@@ -13,7 +14,9 @@ import { isHandlerFileName } from "../handlers/load-handlers.js";
  * content lives elsewhere, so each such link gets a watch of its own, which
  * follows it to the file. Both are in place when this returns, before the
  * load lists the folder: a change made after that is seen here or, once
- * chokidar says it is ready, by chokidar.
+ * chokidar says it is ready, by chokidar. (inotify reports what is done
+ * through a name in the folder: a handler file hard-linked elsewhere and
+ * written through its other name meanwhile is the one change not seen.)
  *
  * Returns undefined when the folder cannot be watched (missing, no inotify
  * watch left): the caller then waits for chokidar as before.
@@ -34,8 +37,9 @@ export function bridgeWatch(dir: string, onChange: () => void): (() => void) | u
       const link = path.join(dir, entry.name);
       try {
         watchers.push(watch(link, () => onChange()));
-      } catch {
-        // A dangling link: its target appearing is a change of a file elsewhere; the load reports the link.
+      } catch (error) {
+        // A dangling link has nothing to watch (the load reports it); any other failure fails the bridge.
+        if (errnoCode(error) !== "ENOENT") throw error;
       }
     }
   } catch {
