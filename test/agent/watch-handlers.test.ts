@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { type HandlerWatch, watchHandlers } from "../../src/agent/watch-handlers.js";
@@ -65,6 +65,14 @@ describe("watchHandlers during chokidar's initial scan", () => {
     await w.watching.ready;
     writeFileSync(path.join(root.handlersDir, "new.yaml"), handlerText("new"));
     await waitFor(() => w.reloads() === 2, 10_000, "a reload after an addition");
+  });
+
+  test("a handler file chmod-ed right after it returns is reloaded (as root, its mode decides whether it loads)", async () => {
+    const root = rootWith(MANY);
+    const w = await watch(root.handlersDir);
+    expect(w.scanned()).toBe(false);
+    chmodSync(path.join(root.handlersDir, "h0005.yaml"), 0o666);
+    await waitFor(() => w.reloads() === 1, 10_000, "a reload");
   });
 
   test("the target of a handler file that is a symlink, changed right after it returns, is reloaded", async () => {
