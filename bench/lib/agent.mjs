@@ -42,8 +42,11 @@ export function startAgent(root, { nodeArgs = [], readyTimeoutMs = 300_000 } = {
   );
   const release = onCleanup(() => child.kill("SIGKILL"));
   let tail = "";
+  /** Everything printed, up to 64 KiB: what `when` looks for. */
+  let seen = "";
   const keepTail = (chunk) => {
     tail = (tail + chunk.toString()).slice(-4000);
+    if (seen.length < 65536) seen += chunk.toString();
   };
   child.stderr.on("data", keepTail);
   const exited = new Promise((resolve) =>
@@ -51,6 +54,17 @@ export function startAgent(root, { nodeArgs = [], readyTimeoutMs = 300_000 } = {
   );
 
   const agent = {
+    /** Resolves (with the time) once the agent's console output has contained `text`. */
+    when: (text) =>
+      new Promise((resolve) => {
+        const check = () => {
+          if (!seen.includes(text)) return;
+          child.stdout.off("data", check);
+          resolve(nowMs());
+        };
+        child.stdout.on("data", check);
+        check();
+      }),
     pid: child.pid,
     spawnedAtMs,
     readyAtMs: Number.NaN,

@@ -64,6 +64,7 @@ export function renderReport(results) {
       table(hs, [
         ["handlers", (r) => r.handlers],
         ["load ms (spawn → ready)", (r) => num(r.loadMs, 0)],
+        ["watching ms", (r) => num(r.watchMs, 0)],
         ["events/s", (r) => num(r.perSecond)],
         ["CPU ms/event", (r) => num(r.cpuMsPerEvent, 2)],
         ["peak RSS MiB", (r) => num(r.peakRssMiB, 0)],

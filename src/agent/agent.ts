@@ -135,6 +135,11 @@ export class Agent {
       // (chokidar may still be scanning the folder: agent/watch-handlers says how nothing is missed.)
       const handlerWatch = await watchHandlers(config.handlersDir, () => agent.reload("change"));
       agent.stopWatchingHandlers = () => handlerWatch.stop();
+      // Said once chokidar's own watches stand (after "agent ready" with many files): edits
+      // were caught before too, but its scan competes with the first events for the CPU.
+      void handlerWatch.ready.then(() =>
+        log.logger.info(`watching ${config.handlersDir} for changes`),
+      );
       cleanUp.defer(agent.stopWatchingHandlers);
       agent.reload("start");
       // Resumed events run with the handlers current when they are resumed (SPEC §3).
