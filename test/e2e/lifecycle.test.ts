@@ -1,9 +1,9 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { readLog, runsIn, waitForLog, withMessage } from "../helpers/agent-log.js";
 import { eventIdOf } from "../helpers/drop-event.js";
 import { type E2eRoot, useE2eRoots } from "../helpers/e2e-root.js";
-import { runEvh } from "../helpers/evh-process.js";
+import { EVH_BIN, runEvh } from "../helpers/evh-process.js";
 import { fixtureScript } from "../helpers/fixture-script.js";
 import { waitFor } from "../helpers/wait-for.js";
 
@@ -26,6 +26,22 @@ async function statusPid(root: E2eRoot): Promise<number | null> {
   expect(r.code).toBe(0);
   return (JSON.parse(r.stdout) as { agent: { pid: number | null } }).agent.pid;
 }
+
+describe("starting", () => {
+  test("bin/evh run is node with the agent's V8 heap flags, in the process that was started", async () => {
+    const root = newRoot();
+    const agent = await root.start();
+    // The pid spawned is the agent's (bin/evh's shell line execs node), its flags before the script.
+    const argv = readFileSync(`/proc/${agent.pid}/cmdline`, "utf8").split("\0");
+    expect(argv.slice(1, 6)).toEqual([
+      "--max-semi-space-size=1",
+      "--optimize-for-size",
+      EVH_BIN,
+      "run",
+      "--root",
+    ]);
+  });
+});
 
 describe("one agent per spool", () => {
   test("a second evh run on the same root exits 1 naming the running agent's pid", async () => {

@@ -33,8 +33,8 @@ const skipWhy = !isRoot
       : "";
 
 /** Runs as an administrator would: the machine's own root resolution, no test variables. */
-function sh(file: string, args: readonly string[]): string {
-  const env = { ...process.env };
+function sh(file: string, args: readonly string[], more: NodeJS.ProcessEnv = {}): string {
+  const env = { ...process.env, ...more };
   for (const name of ["EVH_ROOT", "EVH_CONFIG", "EVH_SYSTEM_ROOT"]) delete env[name];
   return execFileSync(file, args, { env, encoding: "utf8", timeout: 240_000 });
 }
@@ -88,6 +88,15 @@ describe("the Debian package (docs/operations.md, from the .deb)", () => {
         const spooled = sh("/usr/bin/evh", ["emit", "client_create", "NEW_LOGIN_NAME=jdoe"]).trim();
         expect(path.dirname(spooled)).toBe("/var/spool/evh/new");
         rmSync(spooled);
+        // The Plesk bridge's command: bin/evh's CommonJS fast path, through the /usr/bin/evh link.
+        const fromEnv = sh("/usr/bin/evh", ["emit", "--from-env", "client_create"], {
+          NEW_LOGIN_NAME: "jdoe",
+        }).trim();
+        expect(path.dirname(fromEnv)).toBe("/var/spool/evh/new");
+        expect(JSON.parse(readFileSync(fromEnv, "utf8")).params).toEqual({
+          NEW_LOGIN_NAME: "jdoe",
+        });
+        rmSync(fromEnv);
 
         const unit = spawnSync(
           "systemd-analyze",

@@ -15,10 +15,16 @@ const scratch = mkdtempSync(path.join(tmpdir(), "evh-npm-install-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs a program as the install steps of docs/operations.md do; no EVH_ROOT from the test run. */
-function run(file: string, args: readonly string[], cwd = scratch): string {
+function run(
+  file: string,
+  args: readonly string[],
+  cwd = scratch,
+  more: NodeJS.ProcessEnv = {},
+): string {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     EVH_SYSTEM_ROOT: "/nonexistent/evh-system-root",
+    ...more,
   };
   delete env.EVH_ROOT;
   delete env.EVH_CONFIG;
@@ -40,6 +46,9 @@ describe("the npm package (docs/operations.md, from npm)", () => {
     expect(listing).toEqual(
       expect.arrayContaining([
         "package/dist/cli/main.js",
+        "package/dist/cjs/emit-from-env.cjs",
+        "package/bin/evh",
+        "package/bin/package.json",
         "package/LICENSE",
         "package/examples/evh.service",
         "package/examples/logrotate",
@@ -89,6 +98,11 @@ describe("the npm package (docs/operations.md, from npm)", () => {
       "NEW_LOGIN_NAME=jdoe",
     ]).trim();
     expect(path.dirname(spooled)).toBe(path.join(stage, "var/spool/evh/new"));
-    expect(run(evh, ["status", "--root", root])).toMatch(/spool: +1 new/);
+    // The Plesk bridge's command: bin/evh's CommonJS fast path, through npm's bin link.
+    const fromEnv = run(evh, ["emit", "--from-env", "client_create", "--root", root], scratch, {
+      NEW_LOGIN_NAME: "jdoe",
+    }).trim();
+    expect(path.dirname(fromEnv)).toBe(path.join(stage, "var/spool/evh/new"));
+    expect(run(evh, ["status", "--root", root])).toMatch(/spool: +2 new/);
   }, 300_000);
 });
