@@ -9,10 +9,11 @@ import { assertTrustedConfigFile } from "../system/trusted-path.js";
 /**
  * `evh emit --from-env EVENT`: the producer a panel runs for every event (the
  * Plesk bridge, docs/plesk.md). bin/evh calls it before loading anything
- * else, so it imports only Node's built-ins and the few small modules below:
- * no commander, catalogue, winston or YAML reader (except, lazily, for an
- * evh.yaml that moves the spool). The panel's operation waits for this
- * process, so it must be quick; it never talks to the agent.
+ * else, in its CommonJS form (dist/cjs/, rolldown.config.ts: no ES module
+ * loader), so it imports only Node's built-ins and the few small modules
+ * below: no commander, catalogue, winston or YAML reader (except, lazily,
+ * for an evh.yaml that moves the spool). The panel's operation waits for
+ * this process, so it must be quick; it never talks to the agent.
  */
 
 const EVENT_ID = /^[a-z][a-z0-9_]{0,63}$/;
