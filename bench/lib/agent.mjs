@@ -4,14 +4,22 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { onCleanup } from "./cleanup.mjs";
 import { nowMs } from "./clock.mjs";
+import { runtimeDirectory } from "./runtime-dir.mjs";
 
 /** The only way in to the product: the same entry point an administrator runs. */
 let evhBin = fileURLToPath(new URL("../../bin/evh", import.meta.url));
 
-/** The node flags on bin/evh's shebang line: the agent as shipped runs with them. */
+/**
+ * The node flags bin/evh gives `evh run`: on its `run) exec node FLAGS "$0"`
+ * line (bin/evh starts as a shell script that picks the agent's flags), or
+ * on a `#!` line of another checkout's bin/evh. The agent as shipped runs
+ * with them.
+ */
 function shebangFlags(bin) {
-  const first = readFileSync(bin, "utf8").split("\n", 1)[0] ?? "";
-  return first.split(/\s+/).filter((word) => word.startsWith("--"));
+  const lines = readFileSync(bin, "utf8").split("\n", 3);
+  const run = lines.find((line) => /run\) exec node /.test(line));
+  const words = (run ? run.slice(run.indexOf("run) exec node ")).split('"$0"')[0] : lines[0]) ?? "";
+  return words.split(/\s+/).filter((word) => word.startsWith("--"));
 }
 
 /** node flags for every agent: the shebang's, then --evh-node's (V8 heap settings to try). */
@@ -38,7 +46,10 @@ export function startAgent(root, { nodeArgs = [], readyTimeoutMs = 300_000 } = {
   const child = spawn(
     process.execPath,
     [...baseNodeArgs, ...nodeArgs, evhBin, "run", "--root", root],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, RUNTIME_DIRECTORY: runtimeDirectory() },
+    },
   );
   const release = onCleanup(() => child.kill("SIGKILL"));
   let tail = "";
