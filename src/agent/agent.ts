@@ -152,6 +152,9 @@ export class Agent {
       // Counted before the loop starts: its first pass takes them off the list at once.
       const resumed = agent.queue.length;
       agent.loopDone = agent.loop();
+      // Its launchers started first and have loaded meanwhile, as a rule: "ready" means a
+      // handler starts at once (the backlog's events, above, are already under way).
+      await launchers.ready();
       log.logger.info(
         `agent ready: root ${config.root}, ${count(handlers.current().all().length, "handler")}, ` +
           `concurrency ${config.concurrency}, ${count(resumed, "event")} resumed from cur/`,

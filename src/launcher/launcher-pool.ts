@@ -62,6 +62,22 @@ export class LauncherPool {
   };
 
   /**
+   * Settles once every launcher has said it is ready (or was lost), or after
+   * `timeoutMs`: the agent says it is ready only then, so that its first
+   * events do not wait for a launcher's Node start.
+   */
+  async ready(timeoutMs = 10_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.launchers.map((l) => l?.ready)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /**
    * Closes every launcher (see Launcher.close): call it once no run is left
    * to start; runs still held are terminated by their launchers.
    */

@@ -73,12 +73,21 @@ export class Launcher {
   private pingSentAt: number | undefined;
   private pings = 0;
   private watchdog: NodeJS.Timeout | undefined;
+  /**
+   * Settles when the launcher says it is ready (its modules loaded: the
+   * first runs do not wait for a Node start), or when it is lost.
+   */
+  readonly ready: Promise<void>;
+  private markReady: () => void = () => undefined;
 
   constructor(
     private readonly onLost: (launcher: Launcher, reason: string, runs: number) => void,
     options: LauncherOptions = {},
   ) {
     this.hangMs = options.hangMs ?? 10_000;
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve;
+    });
     // Detached: a terminal's ^C goes to the agent alone, which then stops the runs through here.
     // Its own environment is empty: each run brings the whole environment it gets (SPEC §4).
     this.child = spawn(
@@ -174,6 +183,10 @@ export class Launcher {
   private take(message: LauncherMessage): string | undefined {
     this.pingSentAt = undefined;
     if (message.t === "pong") return undefined;
+    if (message.t === "ready") {
+      this.markReady();
+      return undefined;
+    }
     const run = this.runs.get(message.id);
     if (run === undefined) return `answered for run ${message.id}, which it does not hold`;
     if (message.t === "started") {
@@ -192,6 +205,7 @@ export class Launcher {
   private async lose(reason: string): Promise<void> {
     if (this.lost) return;
     this.lost = true;
+    this.markReady();
     this.stopWatching();
     this.child.kill("SIGKILL");
     const held = this.runs.size;

@@ -81,6 +81,7 @@ input.on("line", (text) => {
   }
   receive(message);
 });
+send({ t: "ready" });
 input.on("close", () => {
   agentGone = true;
   if (runs.size === 0) process.exit(0);

@@ -26,7 +26,9 @@ export type FromLauncher =
       readonly leaderStart: string | null;
     }
   | { readonly t: "end"; readonly id: number; readonly result: WireResult }
-  | { readonly t: "pong"; readonly n: number };
+  | { readonly t: "pong"; readonly n: number }
+  /** Once, when it has loaded and listens: it starts runs at once from then on. */
+  | { readonly t: "ready" };
 
 /** A StartRequest with its stdin as base64. */
 export interface WireRequest extends Omit<StartRequest, "stdin"> {
@@ -101,7 +103,9 @@ export type LauncherMessage =
       readonly leaderStart: string | undefined;
     }
   | { readonly t: "end"; readonly id: number; readonly result: StartResult }
-  | { readonly t: "pong"; readonly n: number };
+  | { readonly t: "pong"; readonly n: number }
+  /** Once, when it has loaded and listens: it starts runs at once from then on. */
+  | { readonly t: "ready" };
 
 /**
  * Reads one line from a launcher. Anything but a well-formed message is a
@@ -119,6 +123,8 @@ export function parseLauncherLine(text: string): LauncherMessage | string {
   switch (value.t) {
     case "pong":
       return isCount(value.n) ? { t: "pong", n: value.n } : `bad pong: ${preview(text)}`;
+    case "ready":
+      return { t: "ready" };
     case "started":
       if (!isCount(value.id) || !isCount(value.pid) || value.pid === 0) {
         return `bad "started": ${preview(text)}`;

@@ -84,6 +84,15 @@ describe("launcherCount", () => {
 });
 
 describe("LauncherPool: runs", () => {
+  it("is ready once every launcher has said so (long before the 60 s fallback)", async () => {
+    const p = makePool(2);
+    await p.ready(60_000); // the test's own timeout is 30 s: only the launchers' "ready" ends this
+
+    expect(p.pids).toHaveLength(2);
+    const end = ended(await p.start(request("/bin/true", []), new AbortController().signal));
+    expect(end.exitCode).toBe(0);
+  });
+
   it("runs a program and returns its exit status, output and stdin round trip", async () => {
     const p = makePool();
     const end = ended(
@@ -228,6 +237,30 @@ describe("LauncherPool: faults", () => {
     );
     expect(isProcessAlive(sid)).toBe(false);
     await waitFor(() => p.pids.length === 1 && p.pids[0] !== launcher, 20_000, "a new launcher");
+  });
+
+  it("a launcher lost before it said ready does not hold the pool's readiness", async () => {
+    pool = new LauncherPool({
+      size: 1,
+      report: (line) => reports.push(line),
+      script: fileURLToPath(
+        new URL("../fixtures/launchers/garbage-after-start.mjs", import.meta.url),
+      ),
+    });
+    const p = pool;
+    let ready = false;
+    const settled = p.ready(60_000).then(() => {
+      ready = true;
+    });
+    const [launcher] = await waitFor(
+      () => (p.pids.length === 1 ? p.pids : undefined),
+      20_000,
+      "a launcher",
+    );
+    expect(ready).toBe(false); // this launcher never says it is ready
+    process.kill(launcher as number, "SIGKILL");
+    await settled; // the test's own timeout is 30 s: only the loss ends this
+    expect(reports[0]).toMatch(/was killed by SIGKILL/);
   });
 
   it("a launcher that hangs (SIGSTOP) is taken for hung, killed and replaced", async () => {

@@ -57,7 +57,7 @@ describe("launcher protocol", () => {
     expect(refused).toEqual({ t: "end", id: 2, result: { kind: "refused", reason: "root lock" } });
   });
 
-  it("reads started and pong", () => {
+  it("reads started, pong and ready", () => {
     expect(parseLauncherLine('{"t":"started","id":1,"pid":42,"leaderStart":"123"}')).toEqual({
       t: "started",
       id: 1,
@@ -68,6 +68,7 @@ describe("launcher protocol", () => {
       leaderStart: undefined,
     });
     expect(parseLauncherLine('{"t":"pong","n":3}')).toEqual({ t: "pong", n: 3 });
+    expect(parseLauncherLine('{"t":"ready"}')).toEqual({ t: "ready" });
   });
 
   it.each([
