@@ -39,8 +39,13 @@ afterEach(async () => {
   expect(survivors).toEqual([]);
 });
 
-function makePool(size = 1, hangMs?: number): LauncherPool {
-  pool = new LauncherPool({ size, report: (line) => reports.push(line), hangMs });
+/** A launcher gone wrong: it starts its first run, then answers with a line that is not JSON. */
+const GARBAGE_LAUNCHER = fileURLToPath(
+  new URL("../fixtures/launchers/garbage-after-start.mjs", import.meta.url),
+);
+
+function makePool(size = 1, hangMs?: number, script?: string): LauncherPool {
+  pool = new LauncherPool({ size, report: (line) => reports.push(line), hangMs, script });
   return pool;
 }
 
@@ -64,6 +69,16 @@ function request(
 function ended(result: StartResult) {
   if (result.kind !== "ended") throw new Error(`expected an end, got ${JSON.stringify(result)}`);
   return result.end;
+}
+
+/** The pid of a one-launcher pool's launcher, once it runs. */
+async function onlyLauncher(p: LauncherPool): Promise<number> {
+  const [pid] = await waitFor(
+    () => (p.pids.length === 1 ? p.pids : undefined),
+    20_000,
+    "a launcher",
+  );
+  return pid as number;
 }
 
 /** Starts `sleep-forever.sh` and waits until the agent side knows its session. */
@@ -157,11 +172,7 @@ describe("LauncherPool: runs", () => {
 
   it("gives a launcher no environment, and the agent's node flags", async () => {
     const p = makePool();
-    const [launcher] = await waitFor(
-      () => (p.pids.length === 1 ? p.pids : undefined),
-      20_000,
-      "a launcher",
-    );
+    const launcher = await onlyLauncher(p);
     expect(readFileSync(`/proc/${launcher}/environ`, "latin1")).toBe("");
     const argv = readFileSync(`/proc/${launcher}/cmdline`, "latin1").split("\0").filter(Boolean);
     expect(argv).toEqual([
@@ -188,13 +199,9 @@ describe("LauncherPool: runs", () => {
 describe("LauncherPool: faults", () => {
   it("a launcher killed with kill -9: its runs' sessions are stopped, the runs lost, the launcher replaced", async () => {
     const p = makePool();
-    const [launcher] = await waitFor(
-      () => (p.pids.length === 1 ? p.pids : undefined),
-      20_000,
-      "a launcher",
-    );
+    const launcher = await onlyLauncher(p);
     const { result, sid } = await startLongRun(p);
-    process.kill(launcher as number, "SIGKILL");
+    process.kill(launcher, "SIGKILL");
     expect(await result).toMatchObject({
       kind: "lost",
       reason: "its launcher was killed by SIGKILL",
@@ -214,19 +221,8 @@ describe("LauncherPool: faults", () => {
   });
 
   it("a launcher that sends garbage is killed and replaced, and says so", async () => {
-    pool = new LauncherPool({
-      size: 1,
-      report: (line) => reports.push(line),
-      script: fileURLToPath(
-        new URL("../fixtures/launchers/garbage-after-start.mjs", import.meta.url),
-      ),
-    });
-    const p = pool;
-    const [launcher] = await waitFor(
-      () => (p.pids.length === 1 ? p.pids : undefined),
-      20_000,
-      "a launcher",
-    );
+    const p = makePool(1, undefined, GARBAGE_LAUNCHER);
+    const launcher = await onlyLauncher(p);
     const result = p.start(request("/bin/true", []), new AbortController().signal);
     // The fixture starts a session, says so, then writes "garbage": the agent reads that line as its answer.
     expect(await result).toMatchObject({ kind: "lost" });
@@ -240,41 +236,26 @@ describe("LauncherPool: faults", () => {
   });
 
   it("a launcher lost before it said ready does not hold the pool's readiness", async () => {
-    pool = new LauncherPool({
-      size: 1,
-      report: (line) => reports.push(line),
-      script: fileURLToPath(
-        new URL("../fixtures/launchers/garbage-after-start.mjs", import.meta.url),
-      ),
-    });
-    const p = pool;
+    const p = makePool(1, undefined, GARBAGE_LAUNCHER);
     let ready = false;
     const settled = p.ready(60_000).then(() => {
       ready = true;
     });
-    const [launcher] = await waitFor(
-      () => (p.pids.length === 1 ? p.pids : undefined),
-      20_000,
-      "a launcher",
-    );
+    const launcher = await onlyLauncher(p);
     expect(ready).toBe(false); // this launcher never says it is ready
-    process.kill(launcher as number, "SIGKILL");
+    process.kill(launcher, "SIGKILL");
     await settled; // the test's own timeout is 30 s: only the loss ends this
     expect(reports[0]).toMatch(/was killed by SIGKILL/);
   });
 
   it("a launcher that hangs (SIGSTOP) is taken for hung, killed and replaced", async () => {
     const p = makePool(1, 600);
-    const [launcher] = await waitFor(
-      () => (p.pids.length === 1 ? p.pids : undefined),
-      20_000,
-      "a launcher",
-    );
+    const launcher = await onlyLauncher(p);
     const { result, sid } = await startLongRun(p);
-    process.kill(launcher as number, "SIGSTOP");
+    process.kill(launcher, "SIGSTOP");
     expect(await result).toMatchObject({ kind: "lost" });
     expect(isProcessAlive(sid)).toBe(false);
-    expect(isProcessAlive(launcher as number)).toBe(false);
+    expect(isProcessAlive(launcher)).toBe(false);
     expect(reports[0]).toMatch(
       new RegExp(
         `^launcher 1 \\(pid ${launcher}\\) answered nothing for 1 s \\(hung\\): 1 running handler stopped`,
@@ -285,17 +266,13 @@ describe("LauncherPool: faults", () => {
 
   it("closing: a launcher whose agent is gone stops its runs and exits", async () => {
     const p = makePool();
-    const [launcher] = await waitFor(
-      () => (p.pids.length === 1 ? p.pids : undefined),
-      20_000,
-      "a launcher",
-    );
+    const launcher = await onlyLauncher(p);
     const { result, sid } = await startLongRun(p);
     await p.close(5000);
     pool = undefined;
     expect(await result).toMatchObject({ kind: "lost", reason: "the agent stopped" });
     expect(isProcessAlive(sid)).toBe(false);
-    expect(isProcessAlive(launcher as number)).toBe(false);
+    expect(isProcessAlive(launcher)).toBe(false);
     expect(reports).toEqual([]);
   });
 });
