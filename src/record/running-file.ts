@@ -1,6 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../system/atomic-write.js";
+import { readRegularFile } from "../system/read-regular-file.js";
 
 /**
  * `var/running.json`: the handlers the agent runs now, for `evh status`
@@ -100,26 +100,10 @@ export class RunningBoard {
  * crashed). Opened without following a link or blocking, bounded.
  */
 export function readRunning(varDir: string, pid: number): RunningHandler[] {
-  let fd: number;
+  const read = readRegularFile(path.join(varDir, RUNNING_FILE), { maxBytes: MAX_BYTES });
+  if ("problem" in read) return [];
   try {
-    fd = openSync(
-      path.join(varDir, RUNNING_FILE),
-      constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
-    );
-  } catch {
-    return [];
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.size > MAX_BYTES) return [];
-    const buffer = Buffer.alloc(stats.size);
-    let length = 0;
-    while (length < buffer.length) {
-      const n = readSync(fd, buffer, length, buffer.length - length, length);
-      if (n === 0) break;
-      length += n;
-    }
-    const doc = JSON.parse(buffer.subarray(0, length).toString("utf8")) as Partial<RunningDocument>;
+    const doc = JSON.parse(read.text) as Partial<RunningDocument>;
     if (doc.pid !== pid || !Array.isArray(doc.running)) return [];
     return doc.running
       .filter(
@@ -131,7 +115,5 @@ export function readRunning(varDir: string, pid: number): RunningHandler[] {
       .sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at));
   } catch {
     return [];
-  } finally {
-    closeSync(fd);
   }
 }
