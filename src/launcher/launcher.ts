@@ -66,7 +66,8 @@ export class Launcher {
   private received = "";
   /** A character cut between two chunks is kept for the next. */
   private readonly decoder = new StringDecoder("utf8");
-  private lost = false;
+  /** Why it was lost; undefined while it is not. */
+  private lossReason: string | undefined;
   private closing = false;
   private readonly exited: Promise<void>;
   private readonly hangMs: number;
@@ -124,11 +125,19 @@ export class Launcher {
   }
 
   get usable(): boolean {
-    return !this.lost && !this.closing;
+    return this.lossReason === undefined && !this.closing;
   }
 
   /** Hands a run to the launcher; aborting `signal` asks it to terminate the run. */
   start(req: StartRequest, signal: AbortSignal): Promise<StartResult> {
+    // Handed over after it was lost or closed (a run that waited for it, say): nothing would
+    // ever answer, so the run ends as lost now, and is repeated elsewhere.
+    if (!this.usable) {
+      return Promise.resolve({
+        kind: "lost",
+        reason: `its launcher ${this.lossReason ?? "stopped"}`,
+      });
+    }
     const id = this.nextId++;
     return new Promise<StartResult>((resolve) => {
       const cancel = () => this.send({ t: "cancel", id });
@@ -161,7 +170,8 @@ export class Launcher {
   }
 
   private send(message: ToLauncher): void {
-    if (!this.lost && this.child.stdin?.writable) this.child.stdin.write(line(message));
+    if (this.lossReason === undefined && this.child.stdin?.writable)
+      this.child.stdin.write(line(message));
   }
 
   private read(chunk: Buffer): void {
@@ -203,8 +213,8 @@ export class Launcher {
 
   /** Kills the launcher and ends every run it held as lost; once. */
   private async lose(reason: string): Promise<void> {
-    if (this.lost) return;
-    this.lost = true;
+    if (this.lossReason !== undefined) return;
+    this.lossReason = reason;
     this.markReady();
     this.stopWatching();
     this.child.kill("SIGKILL");

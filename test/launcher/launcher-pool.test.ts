@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../../src/execute/process-session.js";
 import type { StartRequest, StartResult } from "../../src/execute/start-request.js";
-import { LAUNCHER_SCRIPT } from "../../src/launcher/launcher.js";
+import { LAUNCHER_SCRIPT, Launcher } from "../../src/launcher/launcher.js";
 import { LauncherPool, launcherCount } from "../../src/launcher/launcher-pool.js";
 import { script } from "../execute/fixtures.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
@@ -218,6 +218,16 @@ describe("LauncherPool: faults", () => {
     expect(next).not.toBe(launcher);
     const end = ended(await p.start(request("/bin/true", []), new AbortController().signal));
     expect(end.exitCode).toBe(0);
+  });
+
+  it("a run handed to a launcher already lost ends as lost at once, never waits for an answer", async () => {
+    const launcher = new Launcher((_, reason) => reports.push(reason));
+    await waitFor(() => launcher.pid, 20_000, "the launcher's pid");
+    process.kill(launcher.pid as number, "SIGKILL");
+    await waitFor(() => !launcher.usable, 20_000, "the launcher seen lost");
+    const result = await launcher.start(request("/bin/true", []), new AbortController().signal);
+    expect(result).toEqual({ kind: "lost", reason: "its launcher was killed by SIGKILL" });
+    expect(reports).toEqual(["was killed by SIGKILL"]);
   });
 
   it("a launcher that sends garbage is killed and replaced, and says so", async () => {
