@@ -21,6 +21,7 @@ import { Grace } from "./grace.js";
 import { acquireInstanceLock } from "./instance-lock.js";
 import { Intake } from "./intake.js";
 import * as logs from "./log-events.js";
+import { NewAtStart } from "./new-at-start.js";
 import { quarantine } from "./quarantine.js";
 import { runEvent } from "./run-event.js";
 import { makeRunner } from "./runner.js";
@@ -104,10 +105,14 @@ export class Agent {
       const spool = new Spool(config.spoolDir, config.producerGroup);
       for (const warning of await spool.ensure()) log.logger.warn(warning);
       await spool.removeSidecarTemps();
-      const present = new Set<string>();
-      for (const state of ["new", "cur", "failed"] as const) {
-        for (const name of await spool.names(state)) present.add(name);
-      }
+      // Read side by side in the thread pool: with a large backlog each listing takes a while.
+      const [atStart, ...listings] = await Promise.all([
+        NewAtStart.read(spool),
+        spool.names("cur"),
+        spool.names("failed"),
+      ]);
+      cleanUp.defer(() => atStart.close());
+      const present = new Set<string>([...atStart.names, ...listings.flat()]);
       const journal = await Journal.open(config.varDir, {
         dedupeWindowMs: config.dedupeWindowMs,
         exists: (name) => present.has(name),
@@ -133,7 +138,16 @@ export class Agent {
       cleanUp.defer(() => agent.queue.close());
       // Watch first, then load: an edit lands either in the first load or in a reload.
       // (chokidar may still be scanning the folder: agent/watch-handlers says how nothing is missed.)
-      const handlerWatch = await watchHandlers(config.handlersDir, () => agent.reload("change"));
+      // chokidar starts once the agent is ready: its load and scan never delay the first events.
+      let announceReady = (): void => undefined;
+      const announced = new Promise<void>((resolve) => {
+        announceReady = resolve;
+      });
+      const handlerWatch = await watchHandlers(
+        config.handlersDir,
+        () => agent.reload("change"),
+        announced,
+      );
       agent.stopWatchingHandlers = () => handlerWatch.stop();
       // Said once chokidar's own watches stand (after "agent ready" with many files): edits
       // were caught before too, but its scan competes with the first events for the CPU.
@@ -148,7 +162,7 @@ export class Agent {
         agent.queue.push({ name, origin: "cur", second: false, registry });
       }
       await agent.intake.start(config.rescanIntervalMs);
-      await agent.intake.scan();
+      await agent.intake.scan(atStart);
       // Counted before the loop starts: its first pass takes them off the list at once.
       const resumed = agent.queue.length;
       agent.loopDone = agent.loop();
@@ -159,6 +173,7 @@ export class Agent {
         `agent ready: root ${config.root}, ${count(handlers.current().all().length, "handler")}, ` +
           `concurrency ${config.concurrency}, ${count(resumed, "event")} resumed from cur/`,
       );
+      announceReady();
       return agent;
     } catch (error) {
       await cleanUp.run().catch((e) => cleanUpFailed(log, toError(e)));

@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from "node:fs";
 import { isEventName } from "../spool/event-names.js";
 import type { Spool, SpoolEntry } from "../spool/spool.js";
 import { Fifo } from "./fifo.js";
+import type { NewAtStart } from "./new-at-start.js";
 
 /** The backoff of an entry whose claim failed: 1 s, doubling up to a minute. */
 const RETRY_FIRST_MS = 1000;
@@ -126,12 +127,18 @@ export class Intake {
     this.onFound();
   }
 
-  /** Lists new/ once (coalescing nudges that arrive while a scan runs). */
-  scan(): Promise<void> {
+  /**
+   * Lists new/ once (coalescing nudges that arrive while a scan runs). The
+   * agent's first scan passes new/ as read at start: its names are listed
+   * without reading the folder again, then the files that arrived since
+   * are taken as nudges, after them.
+   */
+  scan(atStart?: NewAtStart): Promise<void> {
     if (this.scanning) {
       this.again = true;
       return this.scanning;
     }
+    let names = atStart?.complete ? atStart.names : undefined;
     this.scanning = (async () => {
       do {
         this.again = false;
@@ -139,15 +146,21 @@ export class Intake {
           const found = await this.spool.list(
             "new",
             (name) => this.inHand.has(name) || !isEventName("new", name),
+            names,
           );
+          names = undefined;
           for (const entry of found) {
             if (this.inHand.has(entry.name)) continue; // a nudge took it while the folder was read
             this.inHand.add(entry.name);
             this.queue.push(entry);
           }
           if (found.length > 0) this.onFound();
+          if (atStart?.complete) for (const name of atStart.arrived) this.nudged(name);
         } catch (error) {
           this.onError(error as Error);
+        } finally {
+          atStart?.close();
+          atStart = undefined;
         }
       } while (this.again);
     })().finally(() => {

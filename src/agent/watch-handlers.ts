@@ -1,5 +1,5 @@
 import path from "node:path";
-import { watch } from "chokidar";
+import type { FSWatcher } from "chokidar";
 import { isHandlerFileName } from "../handlers/load-handlers.js";
 import { bridgeWatch } from "./watch-bridge.js";
 
@@ -27,10 +27,17 @@ export interface HandlerWatch {
  * stat and a watch per file: longer than the load itself at 10,000 files) is
  * not waited for: until it is over, one fs.watch on the folder stands in
  * (agent/watch-bridge). Where that cannot be set up, this waits for chokidar.
+ * chokidar itself (its module takes ~40 ms to load) is loaded and started
+ * once `startAfter` resolves: the agent passes its readiness, so neither the
+ * load nor the scan delays the first events.
  * spool/new/ keeps one fs.watch (agent/intake): a queue folder, where a watch
  * and a stat per waiting file cost O(N²) in a burst.
  */
-export async function watchHandlers(dir: string, reload: () => void): Promise<HandlerWatch> {
+export async function watchHandlers(
+  dir: string,
+  reload: () => void,
+  startAfter: Promise<unknown> = Promise.resolve(),
+): Promise<HandlerWatch> {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const changed = () => {
@@ -39,25 +46,32 @@ export async function watchHandlers(dir: string, reload: () => void): Promise<Ha
     timer = setTimeout(reload, DEBOUNCE_MS);
   };
   const closeBridge = bridgeWatch(dir, changed);
-  const watcher = watch(dir, {
-    ignoreInitial: true,
-    depth: 0,
-    ignored: (file) => file !== dir && !isHandlerFileName(path.basename(file)),
+  let watcher: FSWatcher | undefined;
+  // Without a bridge, nothing watches until chokidar does: it starts now.
+  const standing = (closeBridge === undefined ? Promise.resolve() : startAfter).then(async () => {
+    const { watch } = await import("chokidar");
+    if (stopped) return new Promise<void>(() => undefined); // stopped first: never stands
+    watcher = watch(dir, {
+      ignoreInitial: true,
+      depth: 0,
+      ignored: (file) => file !== dir && !isHandlerFileName(path.basename(file)),
+    });
+    watcher.on("all", changed);
+    // A handlers.d/ that disappears is reported by the next reload; the watcher's own errors change nothing.
+    watcher.on("error", () => undefined);
+    const started = watcher;
+    await new Promise<void>((resolve) => started.once("ready", () => resolve()));
   });
-  watcher.on("all", changed);
-  // A handlers.d/ that disappears is reported by the next reload; the watcher's own errors change nothing.
-  watcher.on("error", () => undefined);
-  const ready = new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
   // From chokidar's `ready` on, its watches see what the bridge would.
-  const bridged = ready.then(() => closeBridge?.());
+  const ready = standing.then(() => closeBridge?.());
   if (closeBridge === undefined) await ready;
   return {
-    ready: bridged,
+    ready,
     async stop() {
       stopped = true;
       clearTimeout(timer);
       closeBridge?.();
-      await watcher.close();
+      await watcher?.close();
     },
   };
 }

@@ -170,11 +170,16 @@ export class Spool {
    * Lists a state folder in processing order: mtime, then byte order of
    * names (SPEC §5). lstat, never stat: a symlink is reported as one, not
    * followed. Entries that vanish while listed are skipped. A name that is
-   * not valid UTF-8 is listed with its bytes (`raw`).
+   * not valid UTF-8 is listed with its bytes (`raw`). `names`, when given,
+   * are the folder's names read just before (see agent/new-at-start).
    */
-  async list(state: SpoolState, skip?: (name: string) => boolean): Promise<SpoolEntry[]> {
+  async list(
+    state: SpoolState,
+    skip?: (name: string) => boolean,
+    names?: readonly string[],
+  ): Promise<SpoolEntry[]> {
     const dir = path.join(this.dir, SPOOL_STATES[state]);
-    const names = await readdir(dir);
+    names ??= await readdir(dir);
     // Names from readdir hold no `/`: a concatenation, not a path.join per file (100,000 of them).
     const prefix = `${dir}${path.sep}`;
     const entries: SpoolEntry[] = [];
