@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../../src/execute/process-session.js";
 import type { StartRequest, StartResult } from "../../src/execute/start-request.js";
-import { LAUNCHER_SCRIPT, Launcher } from "../../src/launcher/launcher.js";
+import { LAUNCHER_HEAP_FLAGS, LAUNCHER_SCRIPT, Launcher } from "../../src/launcher/launcher.js";
 import { LauncherPool, launcherCount } from "../../src/launcher/launcher-pool.js";
 import { script } from "../execute/fixtures.js";
 import { makeTempRoot, type TempRoot } from "../helpers/temp-root.js";
@@ -170,14 +170,15 @@ describe("LauncherPool: runs", () => {
     expect(result.kind === "refused" && result.reason).toMatch(/root\.event_handler\.lock/);
   });
 
-  it("gives a launcher no environment, and the agent's node flags", async () => {
+  it("gives a launcher no environment, and the agent's node flags with its own heap flags", async () => {
     const p = makePool();
     const launcher = await onlyLauncher(p);
     expect(readFileSync(`/proc/${launcher}/environ`, "latin1")).toBe("");
     const argv = readFileSync(`/proc/${launcher}/cmdline`, "latin1").split("\0").filter(Boolean);
     expect(argv).toEqual([
       process.execPath,
-      ...process.execArgv.filter((f) => !f.startsWith("--inspect")),
+      ...process.execArgv.filter((f) => !/^--(inspect|max-semi|optimize-for)/.test(f)),
+      ...LAUNCHER_HEAP_FLAGS,
       LAUNCHER_SCRIPT,
     ]);
   });
