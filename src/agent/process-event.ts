@@ -205,8 +205,7 @@ function describe(o: HandlerOutcome): string {
 
 function present(file: string): boolean {
   try {
-    lstatSync(file);
-    return true;
+    return lstatSync(file, { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /*
@@ -38,12 +38,25 @@ interface ProcStat {
   readonly startTime: string;
 }
 
+/** One /proc/<pid>/stat line (a few hundred bytes; comm is at most 64). */
+const statBuffer = Buffer.alloc(4096);
+
 function procStat(pid: number | string): ProcStat | undefined {
+  const file = `/proc/${pid}/stat`;
+  // Most pids of a scan are gone or never were: answered without an exception, which costs
+  // more than the read. open + one read + close, not readFileSync's fstat and read loop.
+  if (!existsSync(file)) return undefined;
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, "latin1");
+    const fd = openSync(file, "r");
+    try {
+      const length = readSync(fd, statBuffer, 0, statBuffer.length, null);
+      text = statBuffer.toString("latin1", 0, length);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
-    return undefined;
+    return undefined; // ended between the check and the read
   }
   // `pid (comm) S ppid pgrp session ... starttime`: comm may hold spaces and
   // parentheses, so cut at the last `)`; starttime is field 22, the 20th after comm.

@@ -12,7 +12,8 @@ import { errnoCode } from "../errors/evh-error.js";
 export function rootLockRefusal(lockFile: string, uid: number): string | undefined {
   if (uid !== 0) return undefined;
   try {
-    lstatSync(lockFile);
+    // No exception for the usual answer (no lock): building one is most of the check's cost.
+    if (lstatSync(lockFile, { throwIfNoEntry: false }) === undefined) return undefined;
   } catch (error) {
     const code = errnoCode(error);
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;

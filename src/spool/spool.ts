@@ -250,8 +250,8 @@ export class Spool {
   /** One entry of a state folder, or undefined if it is not there (lstat: never followed). */
   entry(state: SpoolState, name: string): SpoolEntry | undefined {
     try {
-      const stats = lstatSync(this.path(state, name));
-      return { name, mtimeMs: stats.mtimeMs, kind: kindOf(stats) };
+      const stats = lstatSync(this.path(state, name), { throwIfNoEntry: false });
+      return stats && { name, mtimeMs: stats.mtimeMs, kind: kindOf(stats) };
     } catch (error) {
       if (errnoCode(error) === "ENOENT") return undefined;
       throw error;
@@ -293,8 +293,8 @@ export class Spool {
 
   private exists(state: SpoolState, name: string): boolean {
     try {
-      lstatSync(this.path(state, name));
-      return true;
+      // A free name is the usual answer: no exception for it (ENOENT, ENOTDIR).
+      return lstatSync(this.path(state, name), { throwIfNoEntry: false }) !== undefined;
     } catch (error) {
       // A name too long to exist (a sidecar's, past NAME_MAX) is free, and never used as a
       // placement: `withSuffix` keeps every candidate within NAME_MAX.
