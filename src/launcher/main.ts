@@ -81,7 +81,35 @@ input.on("line", (text) => {
   }
   receive(message);
 });
-send({ t: "ready" });
+/**
+ * One run of `true` before saying ready: the first run of a fresh Node
+ * process compiles the spawn and supervision code as it goes (~10 ms), and
+ * would make the agent's first event wait for it. With stdio, a session and
+ * an environment, it takes the path every handler takes.
+ */
+async function warmUp(): Promise<void> {
+  const uid = process.getuid?.() ?? 0;
+  await startHere(
+    {
+      program: {
+        file: "/bin/true",
+        args: [],
+        env: { PATH: "/usr/bin:/bin" },
+        uid: undefined,
+        gid: undefined,
+      },
+      cwd: "/",
+      stdin: new Uint8Array(1),
+      timeoutMs: 10_000,
+      killAfterMs: 1000,
+      rootLockFile: "/nonexistent/evh-warm-up.lock",
+      runAsUid: uid,
+    },
+    new AbortController().signal,
+  ).catch(() => undefined);
+}
+
+void warmUp().then(() => send({ t: "ready" }));
 input.on("close", () => {
   agentGone = true;
   if (runs.size === 0) process.exit(0);
