@@ -33,7 +33,13 @@ describe("starting", () => {
     const agent = await root.start();
     // The pid spawned is the agent's (bin/evh's shell line execs node), its flags before the script.
     const argv = readFileSync(`/proc/${agent.pid}/cmdline`, "utf8").split("\0");
-    expect(argv.slice(1, 5)).toEqual(["--max-semi-space-size=1", EVH_BIN, "run", "--root"]);
+    expect(argv.slice(1, 6)).toEqual([
+      "--max-semi-space-size=1",
+      "--heap-growing-percent=20",
+      EVH_BIN,
+      "run",
+      "--root",
+    ]);
   });
 });
 
