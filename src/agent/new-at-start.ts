@@ -50,5 +50,8 @@ export class NewAtStart {
   close(): void {
     this.watcher?.close();
     this.unknownArrivals = true;
+    // Not kept for the agent's life: with a large backlog, an array of 100,000 names.
+    this.names = [];
+    this.arrived.clear();
   }
 }
