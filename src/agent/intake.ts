@@ -148,6 +148,7 @@ export class Intake {
             (name) => this.inHand.has(name) || !isEventName("new", name),
             names,
           );
+          const fromNames = names !== undefined;
           names = undefined;
           for (const entry of found) {
             if (this.inHand.has(entry.name)) continue; // a nudge took it while the folder was read
@@ -155,7 +156,12 @@ export class Intake {
             this.queue.push(entry);
           }
           if (found.length > 0) this.onFound();
-          if (atStart?.complete) for (const name of atStart.arrived) this.nudged(name);
+          if (fromNames) {
+            // Files dropped since the start-up read: announced to its watch, or, when the watch
+            // failed meanwhile and cannot tell, found by reading the folder at once.
+            if (atStart?.complete) for (const name of atStart.arrived) this.nudged(name);
+            else this.again = true;
+          }
         } catch (error) {
           this.onError(error as Error);
         } finally {

@@ -85,7 +85,10 @@ input.on("line", (text) => {
  * One run of `true` before saying ready: the first run of a fresh Node
  * process compiles the spawn and supervision code as it goes (~10 ms), and
  * would make the agent's first event wait for it. With stdio, a session and
- * an environment, it takes the path every handler takes.
+ * an environment, it takes the path every handler takes. Nothing in it comes
+ * from an event or a handler file, and it is not a handler: the root lock,
+ * which stops handlers that run as root, is not consulted (a path that
+ * cannot exist stands in for it).
  */
 async function warmUp(): Promise<void> {
   const uid = process.getuid?.() ?? 0;

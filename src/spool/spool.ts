@@ -293,7 +293,7 @@ export class Spool {
 
   private exists(state: SpoolState, name: string): boolean {
     try {
-      // A free name is the usual answer: no exception for it (ENOENT, ENOTDIR).
+      // A free name is the usual answer: no exception for it (ENOENT).
       return lstatSync(this.path(state, name), { throwIfNoEntry: false }) !== undefined;
     } catch (error) {
       // A name too long to exist (a sidecar's, past NAME_MAX) is free, and never used as a
